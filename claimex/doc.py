@@ -45,6 +45,18 @@ class Token:
 
 
 @dataclass
+class Block:
+    """A heading, paragraph or list item of the clean text; the span excludes a list marker."""
+
+    kind: str  # "heading", "paragraph", "item"
+    clean_start: int
+    clean_end: int
+    level: int = 0
+    marker: str | None = None
+    title: str | None = None
+
+
+@dataclass
 class Section:
     """A heading and the clean-text span it governs; ``path`` includes its own title."""
 
@@ -105,6 +117,7 @@ class Document:
     clean_to_raw: list[int] = field(default_factory=list)
     page_starts: list[int] = field(default_factory=list)  # raw offset where each page starts
     format: str = "text"
+    blocks: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
@@ -151,6 +164,7 @@ class Document:
             "clean": self.clean,
             "clean_to_raw": list(self.clean_to_raw),
             "page_starts": list(self.page_starts),
+            "blocks": [asdict(b) for b in self.blocks],
             "sections": [s.to_dict() for s in self.sections],
             "sentences": [_sentence_to_dict(s) for s in self.sentences],
             "meta": dict(self.meta),
@@ -161,8 +175,10 @@ class Document:
     def from_dict(cls, d: dict[str, Any]) -> Document:
         sections = [Section(**{**s, "path": tuple(s["path"])}) for s in d.get("sections", [])]
         sentences = [_sentence_from_dict(s) for s in d.get("sentences", [])]
-        keep = {f.name for f in fields(cls)} - {"sections", "sentences"}
-        return cls(**{k: v for k, v in d.items() if k in keep}, sections=sections, sentences=sentences)
+        blocks = [Block(**b) for b in d.get("blocks", [])]
+        keep = {f.name for f in fields(cls)} - {"sections", "sentences", "blocks"}
+        return cls(**{k: v for k, v in d.items() if k in keep}, blocks=blocks, sections=sections,
+                   sentences=sentences)
 
 
 def _sentence_to_dict(s: Sentence) -> dict[str, Any]:

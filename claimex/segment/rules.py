@@ -1,0 +1,71 @@
+"""A rule sentence segmenter for Indonesian academic text: the fallback and the baseline."""
+
+from __future__ import annotations
+
+import re
+
+from claimex.segment.base import SentSpan, TokSpan
+
+# Abbreviations after which a period never ends a sentence.
+NEVER_FINAL = frozenset("""
+dr drg dra drs prof ir h hj no nomor nom hlm hal jl kec kab prov kel st tn ny sdr sdri bpk yth vol ed eds
+jo ps psl ayat art cf vs bdk lih misal mis pt cv ud tbk? s.h m.h s.e m.si s.pd m.pd s.kom m.kom s.ip m.ip
+s.sos m.sos s.t m.t s.kep ns s.km m.kes ph.d dipl a.n u.p s.d d.a an al
+""".split()) - {"tbk?"}
+# Abbreviations that often end a sentence: a break when a capitalised word follows.
+MAYBE_FINAL = frozenset({"dll", "dsb", "dst", "tbk", "dkk", "etc", "sda"})
+
+_CANDIDATE = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*|[^\w\s]")
+_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+
+
+class RuleSegmenter:
+    """Splits at ``. ! ?`` before a capital or digit, except after known abbreviations.
+
+    Example:
+        >>> [s.text for s in RuleSegmenter().split("Data dari BNN. Menurut Dr. Ani, hasilnya naik.")]
+        ['Data dari BNN.', 'Menurut Dr. Ani, hasilnya naik.']
+    """
+
+    name = "rules"
+
+    def segment(self, blocks: list[str]) -> list[list[SentSpan]]:
+        return [self.split(b) for b in blocks]
+
+    def split(self, text: str) -> list[SentSpan]:
+        cuts = [m.end() for m in _CANDIDATE.finditer(text) if self._is_boundary(text, m)]
+        out: list[SentSpan] = []
+        start = 0
+        for end in cuts + [len(text)]:
+            seg = text[start:end]
+            s = start + len(seg) - len(seg.lstrip())
+            e = start + len(seg.rstrip())
+            if e > s:
+                out.append(SentSpan(s, e, text[s:e], _tokens(text, s, e)))
+            start = end
+        return out
+
+    @staticmethod
+    def _is_boundary(text: str, m: re.Match[str]) -> bool:
+        if text[m.start()] != ".":
+            return True
+        w = _WORD_BEFORE.search(text[max(0, m.start() - 20):m.start() + 1])
+        if not w:
+            return True
+        word = w.group(1).lower()
+        after = text[m.end():].lstrip()
+        if word in NEVER_FINAL or word.split(".")[-1] in NEVER_FINAL and "." in word:
+            return False
+        if re.fullmatch(r"[a-z]", word):  # an initial: "M. Nasir"
+            return False
+        if word in MAYBE_FINAL:
+            return after[:1].isupper() and not after.startswith("(")
+        if word == "al" and text[max(0, m.start() - 6):m.start()].endswith("et al"):
+            return after[:1].isupper() and not after.startswith("(")
+        return True
+
+
+def _tokens(text: str, start: int, end: int) -> list[TokSpan]:
+    return [TokSpan(m.start() + start, m.end() + start, m.group(0), [m.group(0)])
+            for m in _TOKEN.finditer(text[start:end])]
