@@ -50,7 +50,7 @@ def normalise_characters(t: MappedText) -> MappedText:
     return t.sub(r"[\ufb00-\ufb06]", lambda m: unicodedata.normalize("NFKC", m.group(0)))
 
 
-@rule("markdown_heading_marks", ("## **BAB V**\n#### 5.1 Kesimpulan", "\u0001BAB V\n\u0001\u00015.1 Kesimpulan"),
+@rule("markdown_heading_marks", ("## **BAB V**\n#### 5.1 Kesimpulan", "\u0001**BAB V**\n\u0001\u0001\u00015.1 Kesimpulan"),
       formats=("markdown",))
 def markdown_heading_marks(t: MappedText) -> MappedText:
     """Replace ``#`` heading marks by one U+0001 per level beyond the first, a hint that
@@ -116,7 +116,7 @@ def running_headers(t: MappedText) -> MappedText:
     repeated = {k for k, v in edges.items() if v >= 3}
     if not repeated:
         return t
-    return t.sub(r"(?m)^[^\n\f]*$", lambda m: "" if re.sub(r"\d+", "#", m.group(0).strip()) in repeated else [0])
+    return t.sub(r"[^\n\f]+", lambda m: "" if re.sub(r"\d+", "#", m.group(0).strip()) in repeated else [0])
 
 
 @rule("trailing_spaces", ("kata   \n  lain  kata", "kata\n  lain kata"))

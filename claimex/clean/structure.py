@@ -118,7 +118,7 @@ def structure(t: MappedText) -> tuple[MappedText, list[Block]]:
 
     def new_block(kind: str, level: int = 0, marker: str | None = None, title: str | None = None) -> Block:
         if out.last_char():
-            out.insert("\n", t.raw_at(prev.end) if prev else 0)
+            out.insert("\n", out._map[-1])
         b = Block(kind=kind, clean_start=len(out._map), clean_end=len(out._map), level=level, marker=marker)
         blocks.append(b)
         return b
@@ -162,7 +162,7 @@ def structure(t: MappedText) -> tuple[MappedText, list[Block]]:
             cur.clean_end = len(out._map)
         prev = ln
     if out.last_char():
-        out.insert("\n", t.raw_at(len(t.text)))
+        out.insert("\n", out._map[-1])
     clean = out.build()
     for b in blocks:
         if b.kind == "heading":
