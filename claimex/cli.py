@@ -68,16 +68,14 @@ def extract(
     if fmt not in ("jsonl", "csv", "table"):
         fail(f"--format must be jsonl, csv or table, found {fmt!r}")
     try:
-        from claimex.ingest import iter_sources
+        from claimex.ingest import iter_sources, read_bytes
         from claimex.pipeline import Pipeline
 
         sources = list(iter_sources([str(f) for f in files]))
         if not sources:
             fail("no readable files found in " + ", ".join(map(str, files)))
-        nlp = Pipeline(model=model, segmenter=segmenter, entities=not no_entities)
-        from claimex.ingest import read_bytes
-
         docs = [read_bytes(s.read_bytes(), s.name) for s in sources]
+        nlp = Pipeline(model=model, segmenter=segmenter, entities=not no_entities)
         rows = [r for d in nlp.process(docs, sections=sections) for r in _claim_rows(nlp.claims(d, all_sentences))]
     except ClaimexError as exc:
         fail(str(exc))

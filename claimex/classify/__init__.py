@@ -28,16 +28,18 @@ def load_classifier(model: str | Path | Classifier | None = "default") -> Classi
         from claimex.classify.rules import RuleClassifier
 
         return RuleClassifier()
-    from claimex import store
-
     if model == "default":
         try:
+            from claimex import store
+
             path = store.resolve(DEFAULT_MODEL)
         except Exception:  # no shipped model in this installation: the baseline stands in
             from claimex.classify.rules import RuleClassifier
 
             return RuleClassifier()
     else:
+        from claimex import store
+
         path = store.resolve(model)
     from claimex.classify.transformer import TransformerClassifier
 

@@ -40,18 +40,20 @@ def rule(name: str, sample: tuple[str, str], formats: tuple[str, ...] = ALL):
     return deco
 
 
-@rule("normalise_characters", ("ﬁnal\u00a0data\u00ad\u200b\r\n", "final data\n"))
+@rule("normalise_characters", ("ﬁnal\u00a0data\u00ad\u200b\r\nmening\ufffekat\ufffe\n", "final data\nmeningkat-\n"))
 def normalise_characters(t: MappedText) -> MappedText:
     """CRLF to LF, no-break and odd spaces to spaces, drop soft hyphens and zero-width
     characters, expand ligatures (NFKC per character, so offsets stay exact)."""
     t = t.sub(r"\r\n?", lambda m: "\n")
     t = t.sub(r"[\u00ad\u200b\u200c\u200d\ufeff]", lambda m: "")
+    # pdfium marks a line-end hyphen with U+FFFE; it has usually joined the word already
+    t = t.sub(r"\ufffe(\n?)", lambda m: "-\n" if m.group(1) else "")
     t = t.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]", lambda m: " ")
     return t.sub(r"[\ufb00-\ufb06]", lambda m: unicodedata.normalize("NFKC", m.group(0)))
 
 
 @rule("markdown_heading_marks", ("## **BAB V**\n#### 5.1 Kesimpulan", "\u0001**BAB V**\n\u0001\u0001\u00015.1 Kesimpulan"),
-      formats=("markdown",))
+      formats=("markdown", "docx"))
 def markdown_heading_marks(t: MappedText) -> MappedText:
     """Replace ``#`` heading marks by one U+0001 per level beyond the first, a hint that
     :mod:`claimex.clean.structure` reads and removes (a Markdown heading is a heading even
@@ -88,8 +90,9 @@ def footnote_markers(t: MappedText) -> MappedText:
     return t.sub(r"(?<=[a-z]{3}[.,;:])\d{1,2}(?=[ \n]+[A-Z\n])", lambda m: "")
 
 
-PAGE_NUMBER = re.compile(
-    r"(?im)^[ \t]*(?:-[ \t]*\d{1,4}[ \t]*-|\d{1,4}|[ivxlc]{1,7}|(?:hal(?:aman)?\.?|page)[ \t]*\d{1,4})[ \t]*$")
+PAGE_NUMBER = re.compile(  # a whole line; pages end at a form feed as well as a newline
+    r"(?i)(?<![^\n\f])[ \t]*(?:-[ \t]*\d{1,4}[ \t]*-|\d{1,4}|[ivxlc]{1,7}|(?:hal(?:aman)?\.?|page)[ \t]*\d{1,4})"
+    r"[ \t]*(?![^\n\f])")
 
 
 @rule("page_numbers", ("akhir kalimat\n87\nawal", "akhir kalimat\n\nawal"))
