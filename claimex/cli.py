@@ -136,6 +136,105 @@ def annotations_stats(path: Path = typer.Argument(..., help="A corpus folder."))
         fail(str(exc))
 
 
+@annotations_app.command("import")
+def annotations_import(
+    tool: str = typer.Argument(..., help="label-studio, doccano or prodigy."),
+    export: Path = typer.Argument(..., help="The tool's export file."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the claimex .jsonl documents."),
+) -> None:
+    """Convert an annotation tool's export into claimex documents."""
+    from claimex.annotations.convert import read_export
+
+    try:
+        docs = read_export(export, tool)
+    except ClaimexError as exc:
+        fail(str(exc))
+    out.mkdir(parents=True, exist_ok=True)
+    for d in docs:
+        (out / f"{d.doc_id}.jsonl").write_text(d.to_jsonl(), encoding="utf-8")
+    typer.echo(f"wrote {len(docs)} document(s) to {out}")
+
+
+@annotations_app.command("export")
+def annotations_export(
+    path: Path = typer.Argument(..., help="A claimex corpus folder or .jsonl file."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file."),
+    tool: str = typer.Option("label-studio", "--tool", help="label-studio, doccano or prodigy."),
+    model: Optional[str] = typer.Option(None, "--model", "-m",
+                                        help="Add this model's labels as pre-annotations (Label Studio)."),
+) -> None:
+    """Export documents for an annotation tool, optionally with model predictions."""
+    from claimex.annotations import convert
+    from claimex.annotations.corpus import load_corpus
+
+    try:
+        docs = load_corpus(path)
+        if tool == "label-studio":
+            from claimex.classify import load_classifier
+
+            data = convert.to_label_studio(docs, classifier=load_classifier(model) if model else None)
+            out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        elif tool in ("doccano", "prodigy"):
+            rows = convert.to_doccano(docs) if tool == "doccano" else convert.to_prodigy(docs)
+            out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        else:
+            fail(f"--tool must be label-studio, doccano or prodigy, found {tool!r}")
+    except ClaimexError as exc:
+        fail(str(exc))
+    typer.echo(f"wrote {len(docs)} document(s) to {out}")
+
+
+@annotations_app.command("split")
+def annotations_split(
+    path: Path = typer.Argument(..., help="A corpus folder."),
+    dev: float = typer.Option(0.15, help="Share of documents for dev."),
+    test: float = typer.Option(0.15, help="Share of documents for test."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing splits.json."),
+) -> None:
+    """Write splits.json: train/dev/test by document, stratified by discipline."""
+    from claimex.annotations.corpus import load_corpus
+    from claimex.annotations.splits import make_splits
+
+    target = path / "splits.json"
+    if target.exists() and not force:
+        fail(f"{target} exists; the splits are fixed once made (use --force to rewrite them)")
+    if target.exists():
+        target.unlink()
+    try:
+        splits = make_splits(load_corpus(path), dev=dev, test=test)
+    except ClaimexError as exc:
+        fail(str(exc))
+    target.write_text(json.dumps(splits, indent=1) + "\n", encoding="utf-8")
+    typer.echo(", ".join(f"{k} {len(v)}" for k, v in splits.items()) + f" documents → {target}")
+
+
+@annotations_app.command("dupcheck")
+def annotations_dupcheck(
+    path: Path = typer.Argument(..., help="A corpus folder with splits.json."),
+    threshold: float = typer.Option(0.8, help="Cosine similarity of character 3-5-gram TF-IDF vectors."),
+) -> None:
+    """Report dev/test sentences that nearly duplicate a train sentence; exit 1 when any do."""
+    from claimex.annotations.corpus import load_corpus
+    from claimex.annotations.splits import max_similarity, near_duplicates
+
+    try:
+        train = [u.text for d in load_corpus(path, "train") for u in d.sentences]
+        found = 0
+        for split in ("dev", "test"):
+            other = [u.text for d in load_corpus(path, split) for u in d.sentences]
+            pairs = near_duplicates(train, other, threshold)
+            sims = sorted(max_similarity(train, other))
+            typer.echo(f"{split}: {len(other)} sentences, max similarity to train {sims[-1]:.3f}, "
+                       f"99th percentile {sims[int(0.99 * (len(sims) - 1))]:.3f}, {len(pairs)} at >= {threshold}")
+            for i, j, v in pairs[:20]:
+                typer.echo(f"  {v:.3f}  {other[i][:70]!r} ~ {train[j][:70]!r}")
+            found += len(pairs)
+    except ClaimexError as exc:
+        fail(str(exc))
+    if found:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point of the ``claimex`` command."""
     try:
