@@ -1,0 +1,290 @@
+"""Segmentation benchmark: UD test splits, thesis text, and speed.
+
+1. Token / word / sentence F1 (CoNLL 2018 evaluation) of the shipped Stanza model on the
+   held-out UD Indonesian test splits (GSD, CSUI, PUD), fed the raw text the way Stanza's
+   own tokenizer scores are computed (``conllu_to_text``, one stream per file).
+2. Sentence-boundary F1 on thesis text (exact sentence spans) for StanzaSegmenter, the
+   rule segmenter and spaCy's sentencizer on ``spacy.blank("id")``: the two seed chapters
+   (hand-checked boundaries in ``benchmarks/data/seed_sentences.json``, evaluated on
+   ``claimex.clean`` blocks) and the annotated corpus's test documents (gold clean text
+   from ``AnnotatedDoc.render()``; one block per paragraph / list item).
+3. Speed: words per second of ``StanzaSegmenter.segment`` (all blocks pooled) against
+   calling the same ``stanza.Pipeline`` once per document on the same texts.
+
+Usage::
+
+    OMP_NUM_THREADS=2 .venv/bin/python benchmarks/bench_segmentation.py [--write-docs]
+
+``--write-docs`` replaces the ``segmentation`` block of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from claimex.segment.base import SentSpan  # noqa: E402
+
+SHARED = Path(os.environ.get("CLAIMEX_SHARED", ROOT.parent / "shared"))
+UD_TESTS = {
+    "UD id-GSD test": SHARED / "data/ud-id-gsd/id_gsd-ud-test.conllu",
+    "UD id-CSUI test": SHARED / "data/ud-id-csui/id_csui-ud-test.conllu",
+    "UD id-PUD test": SHARED / "data/ud-id-pud/id_pud-ud-test.conllu",
+}
+SEED_GOLD = ROOT / "benchmarks/data/seed_sentences.json"
+ANNOTATIONS = ROOT / "data/annotations"
+PUBLISHED = {"tokens": 99.88, "sentences": 93.04, "version": "1.5.1"}  # Stanza's id_gsd model page
+
+
+# ---- segmenters -----------------------------------------------------------------------------
+class SpacySentencizer:
+    """spaCy's rule sentencizer on ``spacy.blank("id")``, as a claimex Segmenter."""
+
+    name = "spacy-sentencizer"
+
+    def __init__(self) -> None:
+        import spacy
+
+        self.nlp = spacy.blank("id")
+        self.nlp.add_pipe("sentencizer")
+
+    def segment(self, blocks: list[str]) -> list[list[SentSpan]]:
+        out = []
+        for doc in self.nlp.pipe(blocks):
+            out.append([SentSpan(s.start_char, s.end_char, s.text) for s in doc.sents if s.text.strip()])
+        return out
+
+
+def segmenters() -> dict[str, object]:
+    from claimex.segment.stanza import StanzaSegmenter
+
+    segs: dict[str, object] = {"StanzaSegmenter (claimex)": StanzaSegmenter()}
+    try:
+        from claimex.segment.rules import RuleSegmenter
+
+        segs["RuleSegmenter"] = RuleSegmenter()
+    except ImportError:
+        pass
+    segs["spaCy sentencizer (blank id)"] = SpacySentencizer()
+    return segs
+
+
+# ---- UD test splits -------------------------------------------------------------------------
+def ud_scores(seg) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+    from stanza.models.common.utils import ud_scores as conll18_scores
+    from stanza.utils.datasets import conllu_to_text
+
+    out = {}
+    for name, path in UD_TESTS.items():
+        if not path.is_file():
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            txt = Path(tmp) / "test.txt"
+            conllu_to_text.convert_text(str(path), str(txt))
+            text = txt.read_text(encoding="utf-8")
+            doc = seg.nlp(text)
+            pred = Path(tmp) / "pred.conllu"
+            pred.write_text("{:C}\n\n".format(doc), encoding="utf-8")
+            ev = conll18_scores(str(path), str(pred))
+        out[name] = {k: round(100 * ev[k].f1, 2) for k in ("Tokens", "Words", "Sentences")}
+    return out
+
+
+# ---- thesis text ----------------------------------------------------------------------------
+def seed_cases() -> list[tuple[str, list[str], list[list[tuple[int, int]]]]]:
+    """Per seed: its name, its clean blocks, and gold sentence spans per block (block offsets)."""
+    from claimex.clean import clean_document
+    from claimex.doc import Document
+
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+    cases = []
+    for f in gold["files"]:
+        path = SHARED / "seeds" / f["name"]
+        raw_bytes = path.read_bytes()
+        if hashlib.sha256(raw_bytes).hexdigest() != f["sha256"]:
+            raise SystemExit(f"{path}: sha256 differs from {SEED_GOLD}; re-check the gold boundaries")
+        doc = clean_document(Document.from_text(raw_bytes.decode("utf-8")))
+        body = [b for b in doc.blocks if b.kind != "heading"]
+        blocks = [doc.clean[b.clean_start:b.clean_end] for b in body]
+        cases.append((f["name"], blocks, _raw_mapper(doc, body, {tuple(s) for s in f["sentences"]})))
+    return cases
+
+
+def _raw_mapper(doc, blocks, spans):  # type: ignore[no-untyped-def]
+    """Gold as block-relative spans: raw spans mapped back through the clean text."""
+    per_block = []
+    for b in blocks:
+        mine = []
+        raw_lo, raw_hi = doc.raw_span(b.clean_start, b.clean_end)
+        # clean offsets whose raw offset starts / ends a gold sentence
+        starts = {doc.raw_span(i, i + 1)[0]: i for i in range(b.clean_start, b.clean_end)}
+        ends = {doc.raw_span(i, i + 1)[1]: i + 1 for i in range(b.clean_start, b.clean_end)}
+        for s, e in sorted(spans):
+            if raw_lo <= s < raw_hi:
+                if s not in starts or e not in ends:
+                    raise SystemExit(f"gold span {s}-{e} does not fall on clean characters; re-check the gold")
+                mine.append((starts[s] - b.clean_start, ends[e] - b.clean_start))
+        per_block.append(mine)
+    return per_block
+
+
+def annotated_cases(split: str = "test") -> list[tuple[str, list[str], list[list[tuple[int, int]]]]]:
+    from claimex.annotations.corpus import load_corpus
+
+    if not (ANNOTATIONS / "splits.json").is_file():
+        return []
+    cases = []
+    for d in load_corpus(ANNOTATIONS, split=split):
+        text, spans = d.render()
+        blocks, golds = [], []
+        cur: list[int] = []
+        units = list(zip(d.units, spans))
+        for i, (u, sp) in enumerate(units):
+            if u.kind != "sentence":
+                continue
+            cur.append(i)
+            nxt = units[i + 1][0] if i + 1 < len(units) else None
+            if nxt is None or nxt.kind != "sentence" or nxt.para != u.para:
+                lo, hi = units[cur[0]][1][0], units[cur[-1]][1][1]
+                blocks.append(text[lo:hi])
+                golds.append([(units[j][1][0] - lo, units[j][1][1] - lo) for j in cur])
+                cur = []
+        cases.append((d.doc_id, blocks, golds))
+    return cases
+
+
+def sentence_f1(seg, cases) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    blocks = [b for _, bs, _ in cases for b in bs]
+    golds = [g for _, _, gs in cases for g in gs]
+    preds = seg.segment(blocks)
+    tp = n_pred = n_gold = 0
+    for p, g in zip(preds, golds):
+        ps = {(s.start, s.end) for s in p}
+        gs = set(map(tuple, g))
+        tp += len(ps & gs)
+        n_pred += len(ps)
+        n_gold += len(gs)
+    prec = tp / n_pred if n_pred else 0.0
+    rec = tp / n_gold if n_gold else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"p": prec, "r": rec, "f1": f1, "gold": n_gold, "pred": n_pred}
+
+
+def errors(seg, cases, limit: int = 8) -> list[str]:  # type: ignore[no-untyped-def]
+    """A few wrong sentences, for reading (not printed into the docs)."""
+    out = []
+    for name, blocks, golds in cases:
+        for b, p, g in zip(blocks, seg.segment(blocks), golds):
+            ps = {(s.start, s.end) for s in p}
+            for s, e in sorted(ps - set(map(tuple, g))):
+                out.append(f"{name}: {b[s:e][:120]!r}")
+    return out[:limit]
+
+
+# ---- speed ----------------------------------------------------------------------------------
+def speed(seg, cases, repeat: int = 3) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    import stanza
+
+    docs = [bs for _, bs, _ in cases] * repeat
+    blocks = [b for bs in docs for b in bs]
+    nlp = seg.nlp
+    seg.segment(blocks[:20])  # warm up
+    t0 = time.perf_counter()
+    res = seg.segment(blocks)
+    t_claimex = time.perf_counter() - t0
+    words = sum(len(t.words) for ss in res for s in ss for t in s.tokens)
+    t0 = time.perf_counter()
+    for bs in docs:
+        nlp(stanza.Document([], text="\n\n".join(bs)))
+    t_per_doc = time.perf_counter() - t0
+    return {"docs": len(docs), "words": words, "claimex_wps": words / t_claimex,
+            "per_doc_wps": words / t_per_doc, "ratio": t_per_doc / t_claimex}
+
+
+# ---- report ---------------------------------------------------------------------------------
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--write-docs", action="store_true", help="replace the segmentation block of docs/benchmarks.md")
+    ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--json", help="also write the numbers to this JSON file")
+    args = ap.parse_args()
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    segs = segmenters()
+    stanza_seg = segs["StanzaSegmenter (claimex)"]
+    ud = ud_scores(stanza_seg)
+    seeds = seed_cases()
+    ann = annotated_cases("test")
+    thesis = {"seeds": seeds, "annotated test": ann, "all thesis text": seeds + ann}
+    f1s = {name: {k: sentence_f1(s, c) for k, c in thesis.items() if c} for name, s in segs.items()}
+    if args.show_errors:
+        for name, s in segs.items():
+            print(f"--- {name}")
+            for e in errors(s, seeds + ann, 30):
+                print("  ", e)
+    sp = speed(stanza_seg, seeds + ann)
+    meta = json.loads((ROOT / "models/stanza-id/meta.json").read_text())
+    lines = [
+        "## Segmentation",
+        "",
+        f"Script: `benchmarks/bench_segmentation.py` · run {dt.date.today().isoformat()} · "
+        f"{os.cpu_count()} CPU cores ({platform.machine()}), torch threads {torch.get_num_threads()} · "
+        f"model `models/stanza-id` v{meta.get('version')} (Stanza tokenize + mwt, no charlm).",
+        "",
+        "**Held-out UD test splits** (CoNLL 2018 evaluation, F1 %, raw text as in Stanza's own scoring; "
+        "no test sentence was used in training or model selection):",
+        "",
+        "| test split | tokens | words (MWT) | sentences |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, r in ud.items():
+        lines.append(f"| {name} — claimex `stanza-id` | {r['Tokens']:.2f} | {r['Words']:.2f} | {r['Sentences']:.2f} |")
+    lines.append(f"| UD id-GSD test — Stanza's own `id` GSD model (published, v{PUBLISHED['version']}; "
+                 f"trained on GSD train, which claimex cannot ship) | {PUBLISHED['tokens']:.2f} | — | {PUBLISHED['sentences']:.2f} |")
+    lines += ["", "**Sentence boundaries on thesis text** (exact sentence spans; P / R / F1):", ""]
+    keys = [k for k in thesis if thesis[k]]
+    head = "| segmenter | " + " | ".join(f"{k} ({sum(len(g) for _, _, gs in thesis[k] for g in gs)} sent.)" for k in keys) + " |"
+    lines += [head, "|---|" + "---:|" * len(keys)]
+    for name, r in f1s.items():
+        cells = [f"{r[k]['p']:.3f} / {r[k]['r']:.3f} / **{r[k]['f1']:.3f}**" for k in keys]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    n_docs = len(seeds) + len(ann)
+    lines += [
+        "",
+        f"Seeds: the two chapters in `shared/seeds/`, hand-checked boundaries in `benchmarks/data/seed_sentences.json`, "
+        f"on `claimex.clean` blocks. Annotated test: {len(ann)} documents of `data/annotations` (split `test`), "
+        "gold clean text from `AnnotatedDoc.render()`, one block per paragraph or list item"
+        + ("" if ann else " (not present when this was run)") + ".",
+        "",
+        f"**Speed** ({n_docs} thesis documents × 3 = {sp['docs']} documents, {sp['words']:,} words): "
+        f"claimex `StanzaSegmenter.segment` (all blocks pooled into Stanza batches, rules included) "
+        f"{sp['claimex_wps']:,.0f} words/s; the same `stanza.Pipeline` called once per document "
+        f"{sp['per_doc_wps']:,.0f} words/s; ratio **{sp['ratio']:.2f}×**.",
+    ]
+    md = "\n".join(lines)
+    print(md)
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            {"date": dt.date.today().isoformat(), "ud": ud, "thesis": f1s, "speed": sp}, indent=1))
+    if args.write_docs:
+        p = ROOT / "docs/benchmarks.md"
+        s = p.read_text(encoding="utf-8")
+        a, b = "<!-- BEGIN segmentation -->", "<!-- END segmentation -->"
+        i, j = s.index(a) + len(a), s.index(b)
+        p.write_text(s[:i] + "\n" + md + "\n" + s[j:], encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
