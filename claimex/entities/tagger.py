@@ -1,0 +1,209 @@
+"""The learned entity tagger: a small spaCy ``id`` pipeline with one ``ner`` component.
+
+spaCy is imported only when a tagger is loaded or trained (``import spacy`` pulls in
+thinc and, through it, torch).
+
+Example:
+    >>> tagger = Tagger("models/ner-id")                         # doctest: +SKIP
+    >>> tagger.predict(["Pemerintah bekerja sama dengan Yayasan Kita Peduli di Sleman."])  # doctest: +SKIP
+    [[(31, 50, 'ORG'), (54, 60, 'GPE')]]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from claimex.errors import ModelNotFoundError
+
+LABELS = ("ORG", "GPE", "LAW")
+MODEL_NAME = "ner-id"
+
+
+def default_model_dir() -> Path:
+    """``models/ner-id`` of the source checkout, the shipped tagger."""
+    return Path(__file__).resolve().parents[2] / "models" / MODEL_NAME
+
+
+@dataclass
+class TaggerConfig:
+    """Training settings, recorded in the model's ``meta.json``."""
+
+    width: int = 96
+    depth: int = 4
+    embed_size: int = 3000
+    hidden_width: int = 64
+    dropout: float = 0.25
+    max_epochs: int = 25
+    patience: int = 5
+    batch_start: float = 4.0
+    batch_end: float = 32.0
+    learn_rate: float = 0.001
+    seed: int = 0
+    max_minutes: float = 14.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def model_config(self) -> dict[str, Any]:
+        return {
+            "@architectures": "spacy.TransitionBasedParser.v2",
+            "state_type": "ner",
+            "extra_state_tokens": False,
+            "hidden_width": self.hidden_width,
+            "maxout_pieces": 2,
+            "use_upper": True,
+            "nO": None,
+            "tok2vec": {
+                "@architectures": "spacy.HashEmbedCNN.v2",
+                "pretrained_vectors": None,
+                "width": self.width,
+                "depth": self.depth,
+                "embed_size": self.embed_size,
+                "window_size": 1,
+                "maxout_pieces": 3,
+                "subword_features": True,
+            },
+        }
+
+
+class Tagger:
+    """Loads a spaCy NER folder by path (never downloads) and tags many texts at once."""
+
+    def __init__(self, model_dir: str | Path | None = None, batch_size: int = 64):
+        self.model_dir = Path(model_dir) if model_dir else default_model_dir()
+        self.batch_size = batch_size
+        self._nlp: Any = None
+        if not (self.model_dir / "meta.json").is_file() or not (self.model_dir / "config.cfg").is_file():
+            raise ModelNotFoundError(
+                f"expected a spaCy NER folder with meta.json and config.cfg at {self.model_dir}, found none; "
+                "train one with `python scripts/train_ner.py --out models/ner-id` or pass use_tagger=False"
+            )
+        self.meta: dict[str, Any] = json.loads((self.model_dir / "meta.json").read_text(encoding="utf-8"))
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            import spacy
+
+            self._nlp = spacy.load(self.model_dir)
+        return self._nlp
+
+    def predict(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """Spans ``(start, end, label)`` per text, offsets into that text."""
+        out = []
+        for doc in self.nlp.pipe(list(texts), batch_size=self.batch_size):
+            out.append([(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in LABELS])
+        return out
+
+    def predict_words(self, words: Sequence[Sequence[str]]) -> list[list[tuple[int, int, str]]]:
+        """Like :meth:`predict` for pre-tokenised texts (joined by single spaces)."""
+        from spacy.tokens import Doc
+
+        nlp = self.nlp
+        docs = [Doc(nlp.vocab, words=list(w), spaces=[True] * (len(w) - 1) + [False]) for w in words if w]
+        out_iter = iter(nlp.pipe(docs, batch_size=self.batch_size))
+        out = []
+        for w in words:
+            if not w:
+                out.append([])
+                continue
+            doc = next(out_iter)
+            out.append([(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in LABELS])
+        return out
+
+
+def _to_spacy(nlp: Any, examples: Sequence[Any]) -> list[Any]:
+    """claimex ``Example`` objects as spaCy ``Example`` objects (spans snapped to tokens)."""
+    from spacy.tokens import Doc
+    from spacy.training import Example as SpExample
+
+    out = []
+    for ex in examples:
+        if ex.words:
+            doc = Doc(nlp.vocab, words=list(ex.words), spaces=[True] * (len(ex.words) - 1) + [False])
+        else:
+            doc = nlp.make_doc(ex.text)
+        ents = []
+        for s, e, lab in ex.spans:
+            span = doc.char_span(s, e, label=lab, alignment_mode="expand")
+            if span is not None:
+                ents.append(span)
+        ents = _drop_overlaps(ents)
+        ref = doc.copy()
+        ref.ents = ents
+        out.append(SpExample(doc, ref))
+    return out
+
+
+def _drop_overlaps(spans: list[Any]) -> list[Any]:
+    spans = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
+    kept, last = [], -1
+    for s in spans:
+        if s.start >= last:
+            kept.append(s)
+            last = s.end
+    return kept
+
+
+def train(train_examples: Sequence[Any], dev_examples: Sequence[Any], out_dir: str | Path,
+          cfg: TaggerConfig | None = None, meta: dict[str, Any] | None = None,
+          log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Train a tagger, keep the epoch with the best dev F1, write it to ``out_dir``.
+
+    Returns a report (epochs, dev scores, seconds). ``meta`` is merged into ``meta.json``.
+    """
+    import spacy
+    from spacy.util import compounding, minibatch
+
+    cfg = cfg or TaggerConfig()
+    random.seed(cfg.seed)
+    spacy.util.fix_random_seed(cfg.seed)
+    nlp = spacy.blank("id")
+    ner = nlp.add_pipe("ner", config={"model": cfg.model_config()})
+    for lab in LABELS:
+        ner.add_label(lab)
+    train_sp = _to_spacy(nlp, train_examples)
+    dev_sp = _to_spacy(nlp, dev_examples)
+    optimizer = nlp.initialize(lambda: train_sp)
+    optimizer.learn_rate = cfg.learn_rate
+    best: tuple[float, int] = (-1.0, -1)
+    best_bytes = None
+    history = []
+    t0 = time.time()
+    bad = 0
+    for epoch in range(cfg.max_epochs):
+        random.shuffle(train_sp)
+        losses: dict[str, float] = {}
+        for batch in minibatch(train_sp, size=compounding(cfg.batch_start, cfg.batch_end, 1.001)):
+            nlp.update(batch, drop=cfg.dropout, sgd=optimizer, losses=losses)
+        scores = nlp.evaluate(dev_sp)
+        f = float(scores.get("ents_f") or 0.0)
+        per_type = {k: {m: round(float(v[m]), 4) for m in ("p", "r", "f")}
+                    for k, v in (scores.get("ents_per_type") or {}).items()}
+        history.append({"epoch": epoch + 1, "loss": round(losses.get("ner", 0.0), 2), "dev_f": round(f, 4),
+                        "dev_per_type": per_type, "seconds": round(time.time() - t0, 1)})
+        log(f"epoch {epoch + 1}: loss {losses.get('ner', 0.0):.1f} dev F1 {f:.4f} {per_type} ({time.time() - t0:.0f}s)")
+        if f > best[0]:
+            best, bad = (f, epoch + 1), 0
+            best_bytes = nlp.to_bytes()
+        else:
+            bad += 1
+        if bad >= cfg.patience or (time.time() - t0) / 60 > cfg.max_minutes:
+            break
+    if best_bytes is not None:
+        nlp.from_bytes(best_bytes)
+    report = {"best_epoch": best[1], "dev_f": round(best[0], 4), "history": history,
+              "seconds": round(time.time() - t0, 1), "config": asdict(cfg)}
+    nlp.meta.update({"name": MODEL_NAME.replace("-", "_"), "version": "0.1.0",
+                     "description": "claimex Indonesian entity tagger (ORG, GPE, LAW)",
+                     "license": "CC BY-SA 4.0 (trained on CC BY-SA and MIT data)",
+                     "labels_claimex": list(LABELS)})
+    nlp.meta.update(meta or {})
+    nlp.meta["training_report"] = {k: v for k, v in report.items() if k != "history"}
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    return report
