@@ -208,10 +208,10 @@ class Gazetteer:
             if not cands:
                 continue
             for a in cands:
+                if a.entry is None:  # blocked by a definition in this document (any case)
+                    return None, i + length
                 if not _case_ok(a.tokens, span):
                     continue
-                if a.entry is None:  # blocked by a definition in this document
-                    return None, i + length
                 e = a.entry
                 if e.type == "GPE" and i > 0 and toks[i - 1].key in NOT_A_PLACE_BEFORE:
                     return None, i + length

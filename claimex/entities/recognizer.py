@@ -193,6 +193,7 @@ class EntityRecognizer:
             if entry is None:
                 blocked.update({d.short, d.long})
                 overlay.block(d.short)
+                overlay.block(d.long)
                 continue
             overlay.add(Alias(_alias_tokens(d.short), entry), front=True)
             overlay.add(Alias(_alias_tokens(d.long), entry), front=True)

@@ -1,0 +1,263 @@
+"""Entities: gazetteer matching, acronym definitions, rules, the seeds, offsets and counts."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimex.entities import EntityRecognizer, Gazetteer, entity_counts, find_definitions, find_laws, head_type
+from claimex.entities.gazetteer import DATA
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def rec() -> EntityRecognizer:
+    return EntityRecognizer(use_tagger=False)
+
+
+def spans(rec: EntityRecognizer, text: str) -> list[tuple[str, str, str | None]]:
+    return [(e.text, e.type, e.id) for e in rec.recognize(text)]
+
+
+# ---- the seeds ------------------------------------------------------------------------------
+SEED_FACTS = [
+    ("000_aa302228cb1b8149.txt", "UNODC", "ORG", "United Nations Office on Drugs and Crime"),
+    ("000_aa302228cb1b8149.txt", "International Organization for Migration", "ORG",
+     "International Organization for Migration"),
+    ("000_aa302228cb1b8149.txt", "IOM", "ORG", "International Organization for Migration"),
+    ("000_aa302228cb1b8149.txt", "ICAT", "ORG", "Inter-Agency Coordination Group against Trafficking in Persons"),
+    ("000_aa302228cb1b8149.txt", "UN.GIFT", "ORG", "United Nations Global Initiative to Fight Human Trafficking"),
+    ("000_aa302228cb1b8149.txt", "GMG", "ORG", "Global Migration Group"),
+    ("000_aa302228cb1b8149.txt", "Laos", "GPE", "Laos"),
+    ("000_aa302228cb1b8149.txt", "Asia Tenggara", "GPE", "Asia Tenggara"),
+    ("004_1a9651c621a4b1d7.txt", "United Nations Office on Drugs and Crime", "ORG",
+     "United Nations Office on Drugs and Crime"),
+    ("004_1a9651c621a4b1d7.txt", "UNODC", "ORG", "United Nations Office on Drugs and Crime"),
+    ("004_1a9651c621a4b1d7.txt", "Pakistan", "GPE", "Pakistan"),
+    ("004_1a9651c621a4b1d7.txt", "Kanada", "GPE", "Kanada"),
+]
+
+_SEED_DOCS: dict = {}
+
+
+def seed_doc(seeds: Path, name: str, rules_pipeline, rec: EntityRecognizer):
+    if name not in _SEED_DOCS:
+        from claimex.clean import clean_document
+        from claimex.ingest import read
+
+        d = read(seeds / name)
+        clean_document(d)
+        rules_pipeline.segment([d])
+        rec.annotate([d])
+        _SEED_DOCS[name] = d
+    return _SEED_DOCS[name]
+
+
+@pytest.mark.parametrize("name,surface,typ,canonical", SEED_FACTS)
+def test_seed_facts(seeds, rules_pipeline, rec, name, surface, typ, canonical):
+    d = seed_doc(seeds, name, rules_pipeline, rec)
+    ents = [e for s in d.sentences for e in s.entities if " ".join(e.text.split()) == surface]
+    assert ents, f"{surface} not found in {name}"
+    assert all(e.type == typ and e.canonical == canonical for e in ents), ents
+
+
+def test_seed_unodc_defined_as_one_organisation(seeds, rules_pipeline, rec):
+    d = seed_doc(seeds, "004_1a9651c621a4b1d7.txt", rules_pipeline, rec)
+    ents = [e for s in d.sentences for e in s.entities]
+    k = next(i for i, e in enumerate(ents) if e.text == "United Nations Office on Drugs and Crime")
+    long, short = ents[k], ents[k + 1]
+    assert short.text == "UNODC" and long.id == short.id == "org:unodc"
+    assert d.raw[long.end:short.start] == " ("  # the definition, side by side
+    assert long.source == short.source == "acronym"
+
+
+@pytest.mark.parametrize("name", ["000_aa302228cb1b8149.txt", "004_1a9651c621a4b1d7.txt"])
+def test_seed_raw_offsets_slice_back(seeds, rules_pipeline, rec, name):
+    d = seed_doc(seeds, name, rules_pipeline, rec)
+    ents = [e for s in d.sentences for e in s.entities]
+    assert len(ents) > 10
+    for s in d.sentences:
+        for e in s.entities:
+            assert s.start <= e.start < e.end <= s.end
+            # the PDF text wraps lines inside names ("International \n\nOrganization ...")
+            assert " ".join(d.raw[e.start:e.end].split()) == " ".join(e.text.split())
+
+
+def test_seed_entity_counts(seeds, rules_pipeline, rec):
+    d = seed_doc(seeds, "000_aa302228cb1b8149.txt", rules_pipeline, rec)
+    counts = entity_counts(d)
+    assert counts[("Laos", "GPE")] == sum(1 for s in d.sentences for e in s.entities if e.id == "gpe:laos") > 5
+    assert counts[("United Nations Office on Drugs and Crime", "ORG")] >= 10
+    meta = d.meta["entity_counts"]
+    assert meta[0]["count"] >= meta[-1]["count"] and {"canonical", "type", "id", "count"} <= set(meta[0])
+
+
+# ---- token boundaries and case -------------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Program KIOMX berjalan.", []),
+    ("Data IOM menunjukkan.", [("IOM", "ORG", "org:iom")]),
+    ("badan naungan PBB dalam", [("PBB", "ORG", "org:un")]),
+    ("seperti UN.GIFT dan GLO.ACT.", [("UN.GIFT", "ORG", "org:un-gift"), ("GLO.ACT", "ORG", "org:glo-act")]),
+    ("di laos dan malang", []),  # lower case: not names
+    ("menguasai bahasa Inggris", []),  # a language
+    ("di Inggris", [("Inggris", "GPE", "gpe:uk")]),
+    ("PERDAGANGAN MANUSIA DI LAOS", [("LAOS", "GPE", "gpe:laos")]),  # a heading in capitals
+    ("Perserikatan Bangsa Bangsa", [("Perserikatan Bangsa Bangsa", "ORG", "org:un")]),  # hyphen optional
+    ("Laos.Kamboja", [("Laos.Kamboja", None, None)] and []),  # glued by a dot: one token, no name
+    ("Kamboja, Amerika Serikat, Tiongkok", [("Kamboja", "GPE", "gpe:cambodia"),
+                                           ("Amerika Serikat", "GPE", "gpe:usa"), ("Tiongkok", "GPE", "gpe:china")]),
+])
+def test_boundaries_and_case(rec, text, expected):
+    assert spans(rec, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Putusan MA menyatakan", []),  # ambiguous short form alone
+    ("Mahkamah Agung menolak; MA kemudian", [("Mahkamah Agung", "ORG", "org:ma"), ("MA", "ORG", "org:ma")]),
+])
+def test_gated_aliases(rec, text, expected):
+    assert spans(rec, text) == expected
+
+
+@pytest.mark.parametrize("surface,canonical,typ", [
+    ("UNODC", "United Nations Office on Drugs and Crime", "ORG"),
+    ("Organisasi Internasional untuk Migrasi", "International Organization for Migration", "ORG"),
+    ("Kemenlu", "Kementerian Luar Negeri", "ORG"),
+    ("BP2MI", "Badan Pelindungan Pekerja Migran Indonesia", "ORG"),
+    ("Bareskrim Polri", "Badan Reserse Kriminal Kepolisian Negara Republik Indonesia", "ORG"),
+    ("Interpol", "Interpol", "ORG"),
+    ("Cina", "Tiongkok", "GPE"),
+    ("United States", "Amerika Serikat", "GPE"),
+    ("Southeast Asia", "Asia Tenggara", "GPE"),
+    ("Protokol Palermo", "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and Children",
+     "LAW"),
+    ("UU TPPO", "Undang-Undang Nomor 21 Tahun 2007", "LAW"),
+])
+def test_canonical_names(rec, surface, canonical, typ):
+    ents = rec.recognize(f"Menurut {surface} tahun lalu.")
+    assert [(e.text, e.canonical, e.type) for e in ents] == [(surface, canonical, typ)]
+
+
+def test_place_suffix_and_admin_places(rec):
+    got = spans(rec, "KBRI Kuala Lumpur, Dinas Kesehatan Kota Bandung dan Pemerintah Kabupaten Sleman di Kabupaten Bogor.")
+    assert got == [("KBRI Kuala Lumpur", "ORG", "org:kbri:kuala-lumpur"),
+                   ("Dinas Kesehatan Kota Bandung", "ORG", "org:dinkes:kota-bandung"),
+                   ("Pemerintah Kabupaten Sleman", "ORG", "org:pemkab:sleman"),
+                   ("Kabupaten Bogor", "GPE", "gpe:kabupaten-bogor")]
+    assert spans(rec, "Pemerintah Kabupaten perlu") == []  # no place: generic
+
+
+# ---- acronyms -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,short,long", [
+    ("kerja sama dengan United Nations Office on Drugs and Crime (UNODC) dalam", "UNODC",
+     "United Nations Office on Drugs and Crime"),
+    ("Data dari International Organization for Migration (IOM) menunjukkan", "IOM",
+     "International Organization for Migration"),
+    ("ICAT (Inter-Agency Coordination Group against Trafficking in Persons) dan", "ICAT",
+     "Inter-Agency Coordination Group against Trafficking in Persons"),
+    ("Kementerian Luar Negeri (Kemenlu) menyatakan", "Kemenlu", "Kementerian Luar Negeri"),
+    ("Badan Pelindungan Pekerja Migran Indonesia yang selanjutnya disingkat BP2MI adalah", "BP2MI",
+     "Badan Pelindungan Pekerja Migran Indonesia"),
+])
+def test_definitions(text, short, long):
+    defs = find_definitions(text)
+    assert [(d.short, d.long) for d in defs] == [(short, long)]
+    d = defs[0]
+    assert text[d.short_start:d.short_end] == short and text[d.long_start:d.long_end] == long
+
+
+def test_translated_long_form_links_through_gazetteer(rec):
+    text = "Organisasi Internasional untuk Migrasi (IOM) mencatat. Selanjutnya IOM membantu."
+    got = spans(rec, text)
+    assert got == [("Organisasi Internasional untuk Migrasi", "ORG", "org:iom"), ("IOM", "ORG", "org:iom"),
+                   ("IOM", "ORG", "org:iom")]
+
+
+def test_unknown_definition_carries_through_document(rec):
+    text = ("Yayasan Kasih Sesama Nusantara (YKSN) mendampingi korban.\n"
+            "Pada tahun 2020 YKSN membuka rumah aman.")
+    got = [(e.text, e.type, e.canonical) for e in rec.recognize(text)]
+    assert got == [("Yayasan Kasih Sesama Nusantara", "ORG", "Yayasan Kasih Sesama Nusantara"),
+                   ("YKSN", "ORG", "Yayasan Kasih Sesama Nusantara"),
+                   ("YKSN", "ORG", "Yayasan Kasih Sesama Nusantara")]
+
+
+def test_local_definition_overrides_gazetteer(rec):
+    # PBB is the land tax here, PMI the migrant workers: neither is an organisation
+    text = "Pajak Bumi dan Bangunan (PBB) naik. Pekerja Migran Indonesia (PMI) pulang. PBB dibayar oleh PMI."
+    assert spans(rec, text) == []
+
+
+@pytest.mark.parametrize("long,typ", [
+    ("Badan Narkotika Nasional", "ORG"), ("United Nations Global Initiative to Fight Human Trafficking", "ORG"),
+    ("Peraturan Menteri Sosial", "LAW"), ("Trafficking Victims Protection Act", "LAW"),
+    ("Tindak Pidana Perdagangan Orang", None), ("Sumber Daya Manusia", None),
+])
+def test_head_type(long, typ):
+    assert head_type(long) == typ
+
+
+# ---- laws -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,surface,canonical,ident", [
+    ("sesuai UU No. 21 Tahun 2007 tentang PTPPO", "UU No. 21 Tahun 2007", "Undang-Undang Nomor 21 Tahun 2007",
+     "law:uu-21-2007"),
+    ("Undang-Undang Republik Indonesia Nomor 18 Tahun 2017 tentang", "Undang-Undang Republik Indonesia Nomor 18 Tahun 2017",
+     "Undang-Undang Nomor 18 Tahun 2017", "law:uu-18-2017"),
+    ("menurut UU 21/2007.", "UU 21/2007", "Undang-Undang Nomor 21 Tahun 2007", "law:uu-21-2007"),
+    ("Peraturan Pemerintah (PP) Nomor 35 Tahun 2020 mengatur", "Peraturan Pemerintah (PP) Nomor 35 Tahun 2020",
+     "Peraturan Pemerintah Nomor 35 Tahun 2020", "law:pp-35-2020"),
+    ("Permenkes No. 75 Tahun 2014 dan", "Permenkes No. 75 Tahun 2014", "Peraturan Menteri Kesehatan Nomor 75 Tahun 2014",
+     "law:permenkes-75-2014"),
+    ("Peraturan Menteri Kesehatan Nomor 75 Tahun 2014 dan", "Peraturan Menteri Kesehatan Nomor 75 Tahun 2014",
+     "Peraturan Menteri Kesehatan Nomor 75 Tahun 2014", "law:permenkes-75-2014"),
+])
+def test_numbered_regulations(text, surface, canonical, ident):
+    got = find_laws(text)
+    assert [(m.text, m.canonical, m.id) for m in got] == [(surface, canonical, ident)]
+
+
+def test_law_entry_title(rec):
+    e = rec.gaz.entries["law:uu-21-2007"]
+    assert e.title == "Pemberantasan Tindak Pidana Perdagangan Orang"
+    got = spans(rec, "Pasal 2 UU No. 21 Tahun 2007 dan Konvensi ILO Nomor 189 serta Protokol Palermo.")
+    assert got == [("UU No. 21 Tahun 2007", "LAW", "law:uu-21-2007"), ("Konvensi ILO Nomor 189", "LAW", "law:ilo-c189"),
+                   ("Protokol Palermo", "LAW", "law:palermo-protocol")]
+
+
+# ---- data and packaging ------------------------------------------------------------------------
+def test_gazetteer_data_is_well_formed():
+    ids, names = set(), {}
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 500
+    for no, line in enumerate(lines, 1):
+        d = json.loads(line)
+        assert re.fullmatch(r"(org|gpe|law):[a-z0-9-]+", d["id"]), (no, d["id"])
+        assert d["type"] == {"org": "ORG", "gpe": "GPE", "law": "LAW"}[d["id"].split(":")[0]]
+        assert d["id"] not in ids
+        ids.add(d["id"])
+        assert "wikidata" not in d or re.fullmatch(r"Q\d+", d["wikidata"])
+        for n in [d["canonical"], *d.get("aliases", [])]:
+            assert names.setdefault(n, d["id"]) == d["id"], f"{n!r} names both {names[n]} and {d['id']}"
+    assert {"org:unodc", "org:iom", "org:icat", "org:un-gift", "org:gmg", "org:asean", "org:interpol", "org:kbri",
+            "org:bareskrim", "gpe:laos", "gpe:pakistan", "gpe:cambodia", "gpe:usa", "gpe:china"} <= ids
+
+
+def test_import_is_light():
+    code = "import claimex.entities, sys; from claimex.entities import EntityRecognizer; " \
+           "EntityRecognizer(use_tagger=False).recognize('UNODC di Laos'); " \
+           "print(any(m in sys.modules for m in ('spacy', 'torch', 'thinc')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_len_and_lookup():
+    gaz = Gazetteer.load()
+    assert len(gaz) >= 500
+    assert gaz.lookup("organisasi internasional untuk migrasi").id == "org:iom"
+    assert gaz.lookup_exact("pbb") is None and gaz.lookup_exact("PBB").id == "org:un"
