@@ -30,15 +30,32 @@ def load(model: Any = "default", segmenter: Any = "auto", entities: bool = True)
 
 
 def extract(x: Any, model: Any = "default", all_sentences: bool = False, sections: str = "all",
-            segmenter: Any = "auto", entities: bool = True) -> list[Claim] | list[list[Claim]]:
+            segmenter: Any = "auto", entities: bool = True, entity_counts: bool = False) -> Any:
     """Claims from a text, a path, or a list of either (then one list of claims per input).
 
+    With ``entity_counts=True`` each result is ``(claims, counts)``, ``counts`` being the
+    document's entities with how often each occurs (``[{"canonical", "type", "id", "count"}, …]``).
     The pipeline is built once per set of options and reused by later calls.
     """
     key = (str(model), str(segmenter), entities)
     if key not in _PIPELINES:
         _PIPELINES[key] = load(model=model, segmenter=segmenter, entities=entities)
-    return _PIPELINES[key].extract(x, all_sentences=all_sentences, sections=sections)
+    return _PIPELINES[key].extract(x, all_sentences=all_sentences, sections=sections, entity_counts=entity_counts)
 
 
-__all__ = ["extract", "load", "Claim", "Document", "Entity", "Section", "Sentence", "__version__"]
+def batch(paths: Any, out: Any, **options: Any) -> Any:
+    """Label a whole archive (folders, .zip, files) into one table; returns a summary.
+
+    Example:
+        >>> summary = claimex.batch(["theses/"], out="claims.jsonl")   # doctest: +SKIP
+        >>> summary.succeeded, summary.failed                          # doctest: +SKIP
+        (198, 2)
+
+    See :func:`claimex.archive.batch` for the options.
+    """
+    from claimex.archive import batch as run
+
+    return run(paths if isinstance(paths, (list, tuple)) else [paths], out, **options)
+
+
+__all__ = ["extract", "load", "batch", "Claim", "Document", "Entity", "Section", "Sentence", "__version__"]

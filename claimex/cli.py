@@ -88,6 +88,41 @@ def extract(
 
 
 @app.command()
+def batch(
+    paths: List[Path] = typer.Argument(..., help="Folders, .zip archives or files of theses."),
+    out: Path = typer.Option(..., "--out", "-o", help="claims.jsonl, claims.csv or claims.parquet"),
+    sections: str = typer.Option("closing", "--sections", help="'closing' (the closing chapter) or 'all'."),
+    model: str = typer.Option("default", "--model", "-m", help="'default', 'rules', or a model folder."),
+    segmenter: str = typer.Option("auto", "--segmenter", help="'auto', 'stanza' or 'rules'."),
+    engine: str = typer.Option("local", "--engine", help="'local' (process pool) or 'ray'."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (with --engine ray)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Reading processes (default: cores)."),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed to read one document."),
+    max_memory_mb: int = typer.Option(4096, "--max-memory-mb", help="Memory limit of each reading process."),
+    max_mb: float = typer.Option(200.0, "--max-mb", help="Skip files larger than this (MB)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite the output and start afresh."),
+    no_entities: bool = typer.Option(False, "--no-entities", help="Skip entity tagging."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Label a whole thesis archive into one table; resumable, and bad files are logged and skipped.
+
+    Exit status: 0 when every document succeeded, 1 when some failed (see OUT.errors.jsonl), 2 on usage errors.
+    """
+    from claimex.archive import batch as run
+
+    try:
+        summary = run(paths, out, sections=sections, model=model, segmenter=segmenter, entities=not no_entities,
+                      workers=workers, force=force, timeout_s=timeout, max_memory_mb=max_memory_mb, max_mb=max_mb,
+                      engine=engine, address=address, progress=not quiet)
+    except ClaimexError as exc:
+        fail(str(exc))
+    typer.echo(summary.line())
+    if summary.failed:
+        typer.echo(f"{summary.failed} document(s) failed; reasons in {summary.errors_path}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
 def info() -> None:
     """Versions, and the models claimex can find."""
     import importlib.metadata as md
@@ -112,6 +147,79 @@ def info() -> None:
         typer.echo(f"  {m}")
 
 
+@app.command()
+def train(
+    data: Path = typer.Argument(..., help="An annotated corpus folder (docs/*.jsonl, optional splits.json)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the new model (meta.json, weights, card)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Training settings, a .json or .toml file."),
+    backbone: Optional[str] = typer.Option(None, "--backbone", help="'e5' (default) or a local Hugging Face folder."),
+    context: Optional[str] = typer.Option(None, "--context", help="'none', 'section' or 'full'."),
+    epochs: Optional[int] = typer.Option(None, "--epochs", help="Most epochs (early stopping on dev macro-F1)."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Sentences per step."),
+    lr: Optional[float] = typer.Option(None, "--lr", help="Learning rate of the adapter."),
+    train_layers: Optional[int] = typer.Option(None, "--train-layers", help="Adapt the top N layers (0 = all)."),
+    max_length: Optional[int] = typer.Option(None, "--max-length", help="Most tokens per input."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="CPU threads."),
+    force: bool = typer.Option(False, "--force", help="Overwrite OUT when it already holds files."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or log lines."),
+) -> None:
+    """Fine-tune the sentence classifier on an annotated corpus and save a model folder.
+
+    Settings come from the defaults, then --config, then the options given here.
+    Example: claimex train data/annotations --out models/my-model --epochs 6
+    """
+    from claimex.classify.train import TrainConfig, read_config_file
+
+    try:
+        settings = read_config_file(config) if config else {}
+        given = {"backbone": backbone, "context": context, "epochs": epochs, "batch_size": batch_size, "lr": lr,
+                 "train_layers": train_layers, "max_length": max_length, "seed": seed, "threads": threads}
+        settings.update({k: v for k, v in given.items() if v is not None})
+        settings.update(data=str(data), out=str(out), progress=not quiet)
+        cfg = TrainConfig.from_dict(settings)
+        if not data.is_dir():
+            fail(f"{data}: expected an annotated corpus folder (docs/*.jsonl), found "
+                 + ("a file" if data.exists() else "nothing"))
+        if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+            fail(f"{out} exists and is not empty; choose another --out or pass --force to overwrite it")
+        from claimex.classify.train import train as run
+
+        folder = run(cfg)
+    except ClaimexError as exc:
+        fail(str(exc))
+    typer.echo(f"saved {folder}; use it with: claimex extract --model {folder} FILE")
+
+
+@app.command()
+def evaluate(
+    model: str = typer.Argument(..., help="'default', 'rules', a model name or a model folder."),
+    data: Path = typer.Argument(..., help="An annotated corpus folder (or one .jsonl document)."),
+    split: str = typer.Option("test", "--split", "-s", help="'train', 'dev', 'test' or 'all'."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write report.json, report.md, confusion.png here."),
+    abstain: Optional[float] = typer.Option(None, "--abstain", help="Abstain threshold (default: the model's own)."),
+) -> None:
+    """Score a classifier on annotated sentences: per-label P/R/F1, macro-F1, confusion matrix, ECE.
+
+    Example: claimex evaluate models/claimex-sentence-e5 data/annotations --split test --out reports/e5
+    """
+    if split not in ("train", "dev", "test", "all"):
+        fail(f"--split must be train, dev, test or all, found {split!r}")
+    if not data.exists():
+        fail(f"{data}: no such corpus folder or file")
+    try:
+        from claimex.classify.evaluate import evaluate_path, format_report
+
+        report = evaluate_path(model, data, split=None if split == "all" else split, out=out)
+    except ClaimexError as exc:
+        fail(str(exc))
+    if split != "all" and report["split"] == "all":
+        typer.echo(f"note: {data} has no splits.json; scored every document", err=True)
+    typer.echo(format_report(report), nl=False)
+    if out is not None:
+        typer.echo(f"report written to {out}")
+
+
 @annotations_app.command("validate")
 def annotations_validate(path: Path = typer.Argument(..., help="A corpus folder or one .jsonl file.")) -> None:
     """Check annotation files; prints file:line, the bad value and the allowed ones."""
@@ -127,13 +235,34 @@ def annotations_validate(path: Path = typer.Argument(..., help="A corpus folder 
 
 @annotations_app.command("stats")
 def annotations_stats(path: Path = typer.Argument(..., help="A corpus folder.")) -> None:
-    """Documents, sentences, labels, disciplines and entities per split."""
-    from claimex.annotations.stats import format_stats, corpus_stats
+    """Documents, sentences, labels, disciplines and entities per split, and the cue-word check."""
+    from claimex.annotations.stats import corpus_stats, cue_check, format_stats
 
     try:
         typer.echo(format_stats(corpus_stats(path)))
+        for label, c in cue_check(path).items():
+            typer.echo(f"cue-word check: {c['without_cues']:.1%} of {c['sentences']} {label} sentences lack {c['cues']!r}")
     except ClaimexError as exc:
         fail(str(exc))
+
+
+@annotations_app.command("agreement")
+def annotations_agreement(
+    path: Path = typer.Argument(..., help="A corpus folder."),
+    second: Path = typer.Argument(..., help="TSV of second labels: doc_id, unit, label."),
+) -> None:
+    """Cohen's kappa (overall and per label) of a second, independent labelling of a sample."""
+    from claimex.annotations.agreement import agreement
+
+    try:
+        r = agreement(path, second)
+    except ClaimexError as exc:
+        fail(str(exc))
+    typer.echo(f"{r['sentences']} sentences in {r['documents']} documents: agreement {r['observed_agreement']:.1%}, "
+               f"kappa {r['kappa']:.3f}")
+    typer.echo("kappa per label: " + ", ".join(f"{k} {v:.3f}" for k, v in r["kappa_per_label"].items()))
+    for d in r["disagreements"]:
+        typer.echo(f"  {d['doc_id']}#{d['unit']}: {d['first']} / {d['second']}: {d['text'][:90]}")
 
 
 @annotations_app.command("import")

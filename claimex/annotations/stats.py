@@ -48,3 +48,31 @@ def format_stats(stats: dict[str, dict[str, Any]]) -> str:
         lines.append(f"  disciplines ({len(s['disciplines'])}): " + ", ".join(f"{k} {v}" for k, v in s["disciplines"].items()))
         lines.append("  entities: " + (", ".join(f"{k} {v}" for k, v in s["entities"].items()) or "none"))
     return "\n".join(lines)
+
+
+# The obvious cue words of each label (ANNOTATION.md); a corpus whose sentences all carry
+# them teaches a model keywords, not roles.
+CUES = {
+    "finding": r"hasil penelitian (?:ini )?menunjukkan|dapat disimpulkan|disimpulkan bahwa|terbukti|menunjukkan bahwa",
+    "recommendation": r"\bperlu\b|disarankan|sebaiknya|hendaknya|diharapkan|\bharus\b|saran",
+    "limitation": r"keterbatasan|terbatas|kekurangan|jauh dari sempurna|kendala",
+}
+
+
+def cue_check(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Per label: how many of its sentences lack all of its cue words.
+
+    Example:
+        >>> cue_check("data/annotations")["limitation"]["without_cues"]   # doctest: +SKIP
+        0.71
+    """
+    import re
+
+    sents = [u for d in load_corpus(path) for u in d.sentences]
+    out = {}
+    for label, pattern in CUES.items():
+        rx = re.compile(pattern, re.IGNORECASE)
+        mine = [u for u in sents if u.label == label]
+        free = sum(1 for u in mine if not rx.search(u.text))
+        out[label] = {"sentences": len(mine), "without_cues": round(free / max(len(mine), 1), 3), "cues": pattern}
+    return out

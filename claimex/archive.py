@@ -1,0 +1,406 @@
+"""Batch labelling of thesis archives (``claimex batch``): parallel, resumable, fault-tolerant.
+
+Text extraction runs in a process pool; the models run in this process on batches of
+documents pooled together. Every finished document is committed to a SQLite manifest
+(keyed by the SHA-256 of its bytes) with its claims, in one transaction, so a run
+killed at any moment (``kill -9`` included) resumes where it stopped, and documents
+already done are skipped on a re-run. The output file is written from the manifest in
+the sorted order of the inputs, so a resumed run writes the same output as an
+uninterrupted one.
+
+Example:
+    >>> summary = batch(["theses/"], out="claims.jsonl")      # doctest: +SKIP
+    >>> summary.succeeded, summary.failed                     # doctest: +SKIP
+    (198, 2)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from claimex.errors import ClaimexError, DocumentReadError
+
+OUTPUT_FORMATS = (".jsonl", ".csv", ".parquet")
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did; ``failed`` documents are listed with reasons in ``errors_path``."""
+
+    documents: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    skipped_unchanged: int = 0
+    sentences: int = 0
+    claims: int = 0
+    seconds: float = 0.0
+    out: str = ""
+    errors_path: str = ""
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        rate = self.documents / self.seconds * 60 if self.seconds else 0.0
+        return (f"{self.succeeded} succeeded, {self.failed} failed ({self.skipped_unchanged} unchanged, skipped); "
+                f"{self.claims} claims from {self.sentences} sentences in {self.seconds:.1f} s "
+                f"({rate:.1f} documents/min) → {self.out}")
+
+
+# ---- manifest -----------------------------------------------------------------------------
+class Manifest:
+    """SQLite record of each document's state and claims, keyed by content hash."""
+
+    def __init__(self, path: Path):
+        self.db = sqlite3.connect(str(path), isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("""CREATE TABLE IF NOT EXISTS docs (
+            sha256 TEXT PRIMARY KEY, name TEXT, state TEXT, sentences INTEGER, claims TEXT, error TEXT,
+            options TEXT, updated REAL)""")
+
+    def done(self, sha: str, options: str) -> bool:
+        row = self.db.execute("SELECT state, options FROM docs WHERE sha256=?", (sha,)).fetchone()
+        return bool(row) and row[0] == "done" and row[1] == options
+
+    def record(self, sha: str, name: str, state: str, sentences: int = 0, claims: list | None = None,
+               error: str = "", options: str = "") -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?)",
+                        (sha, name, state, sentences, json.dumps(claims or [], ensure_ascii=False), error,
+                         options, time.time()))
+        self.db.execute("COMMIT")
+
+    def claims(self, sha: str) -> tuple[int, list[dict]]:
+        row = self.db.execute("SELECT sentences, claims FROM docs WHERE sha256=?", (sha,)).fetchone()
+        return (row[0], json.loads(row[1])) if row else (0, [])
+
+    def close(self) -> None:
+        self.db.close()
+
+
+# ---- extraction in worker processes ---------------------------------------------------------
+def _init_worker(max_mb: int | None) -> None:
+    """Cap a reading process's memory, and make it die with its parent (Linux)."""
+    try:  # a parent killed with -9 would otherwise leave its readers running
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if max_mb:
+        import resource
+
+        limit = max_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _timeout(signum, frame):  # noqa: ARG001
+    raise TimeoutError
+
+
+def extract_text(name: str, data: bytes, timeout_s: float, max_pages: int) -> dict[str, Any]:
+    """Read and clean one document (runs in a worker). Returns the document as a dict or an error."""
+    import signal
+    import threading
+
+    from claimex.clean import clean_document
+    from claimex.ingest import read_bytes
+
+    # The alarm works only in a main thread; Ray runs actors' code in other threads,
+    # where Ray's own task limits apply instead.
+    alarm = threading.current_thread() is threading.main_thread()
+    if alarm:
+        signal.signal(signal.SIGALRM, _timeout)
+        signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    try:
+        doc = read_bytes(data, name)
+        if len(doc.page_starts) > max_pages:
+            return {"error": f"{len(doc.page_starts)} pages, more than the limit of {max_pages} (--max-pages)"}
+        return {"doc": clean_document(doc).to_dict()}
+    except TimeoutError:
+        return {"error": f"reading took longer than {timeout_s:g} s (--timeout); the file may be huge or malformed"}
+    except MemoryError:
+        return {"error": "reading needed more memory than the limit (--max-memory-mb)"}
+    except ClaimexError as exc:
+        return {"error": getattr(exc, "reason", str(exc))}
+    except Exception as exc:  # one bad file must never stop an archive run
+        return {"error": f"unexpected {exc.__class__.__name__}: {exc}"}
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+# ---- the run --------------------------------------------------------------------------------
+@dataclass
+class _Item:
+    name: str
+    sha256: str
+    data: bytes | None
+
+
+def batch(paths: Sequence[str | Path], out: str | Path, sections: str = "closing", model: Any = "default",
+          segmenter: Any = "auto", entities: bool = True, workers: int | None = None, force: bool = False,
+          timeout_s: float = 120.0, max_memory_mb: int | None = 4096, max_mb: float = 200.0, max_pages: int = 3000,
+          docs_per_batch: int = 16, engine: str = "local", address: str | None = None,
+          progress: bool = False) -> BatchSummary:
+    """Label every thesis under ``paths`` and write one table of claims to ``out``.
+
+    ``out`` ends in ``.jsonl``, ``.csv`` or ``.parquet``. Beside it go the manifest
+    (``OUT.manifest.sqlite``) and the error report (``OUT.errors.jsonl``). An existing
+    output is resumed when its manifest is there; ``force`` starts afresh.
+    """
+    from claimex.ingest import iter_sources
+
+    start = time.perf_counter()
+    out = Path(out)
+    if out.suffix not in OUTPUT_FORMATS:
+        raise ClaimexError(f"--out must end in {', '.join(OUTPUT_FORMATS)}, found {out.name!r}")
+    if engine not in ("local", "ray"):
+        raise ClaimexError(f"engine must be 'local' or 'ray', found {engine!r}")
+    manifest_path = out.with_name(out.name + ".manifest.sqlite")
+    errors_path = out.with_name(out.name + ".errors.jsonl")
+    if out.exists() and not manifest_path.exists() and not force:
+        raise ClaimexError(f"{out} exists and was not written by an unfinished claimex batch run; "
+                           "use --force to overwrite it")
+    if force:
+        for p in (out, manifest_path, errors_path, Path(f"{manifest_path}-wal"), Path(f"{manifest_path}-shm")):
+            p.unlink(missing_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    options = json.dumps({"sections": sections, "model": str(model), "segmenter": str(segmenter),
+                          "entities": entities})
+
+    errors: list[tuple[str, str]] = []
+    sources = list(iter_sources(list(paths), errors))
+    manifest = Manifest(manifest_path)
+    summary = BatchSummary(out=str(out), errors_path=str(errors_path))
+    order: list[tuple[str, str]] = []  # (name, sha) of good inputs, in walk order
+    todo: list[_Item] = []
+    for s in sources:
+        try:
+            size = s.path.stat().st_size if s.member is None else None
+            if size is not None and size > max_mb * 1e6:
+                raise DocumentReadError(s.name, f"{size / 1e6:.0f} MB, larger than the limit of {max_mb:g} MB (--max-mb)")
+            data = s.read_bytes()
+            if len(data) > max_mb * 1e6:
+                raise DocumentReadError(s.name, f"{len(data) / 1e6:.0f} MB, larger than the limit of {max_mb:g} MB")
+        except (OSError, DocumentReadError, Exception) as exc:
+            errors.append((s.name, getattr(exc, "reason", str(exc))))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        order.append((s.name, sha))
+        if manifest.done(sha, options):
+            summary.skipped_unchanged += 1
+        else:
+            todo.append(_Item(s.name, sha, data))
+
+    runner = _run_ray if engine == "ray" else _run_local
+    runner(todo, manifest, errors, options, sections=sections, model=model, segmenter=segmenter, entities=entities,
+           workers=workers, timeout_s=timeout_s, max_memory_mb=max_memory_mb, max_pages=max_pages,
+           docs_per_batch=docs_per_batch, address=address, progress=progress)
+
+    failed_names = {n for n, _ in errors}
+    rows: list[dict] = []
+    for name, sha in order:
+        if name in failed_names:
+            continue
+        n_sent, claims = manifest.claims(sha)
+        summary.succeeded += 1
+        summary.sentences += n_sent
+        # the same bytes under two names are labelled once and reported under each name
+        rows += [{**c, "source": name} for c in claims]
+    summary.claims = len(rows)
+    summary.failed = len(errors)
+    summary.errors = errors
+    summary.documents = summary.succeeded + summary.failed
+    _write_rows(rows, out)
+    with open(errors_path, "w", encoding="utf-8") as f:
+        for name, reason in errors:
+            f.write(json.dumps({"source": name, "reason": reason}, ensure_ascii=False) + "\n")
+    manifest.close()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _batches(items: list[_Item], n: int) -> Iterator[list[_Item]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str, *, sections, model, segmenter,
+               entities, workers, timeout_s, max_memory_mb, max_pages, docs_per_batch, progress, **_) -> None:
+    if not todo:
+        return
+    from claimex.doc import Document
+    from claimex.pipeline import Pipeline
+
+    nlp = Pipeline(model=model, segmenter=segmenter, entities=entities)
+    workers = workers or max(1, min(os.cpu_count() or 1, 4))
+    bar = _progress(progress, len(todo))
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(max_memory_mb,)) as pool:
+        # reading runs ahead in the pool while the models label the previous batch
+        pending: list[tuple[_Item, Future]] = [(it, pool.submit(extract_text, it.name, it.data, timeout_s, max_pages))
+                                               for it in todo]
+        for it in todo:
+            it.data = None
+        for chunk in _batches(pending, docs_per_batch):
+            docs, items = [], []
+            for it, fut in chunk:
+                try:
+                    res = fut.result()
+                except Exception as exc:  # a worker died (memory, a crash in a C library)
+                    res = {"error": f"the reading process failed ({exc.__class__.__name__})"}
+                if "error" in res:
+                    errors.append((it.name, res["error"]))
+                    manifest.record(it.sha256, it.name, "failed", error=res["error"], options=options)
+                    continue
+                docs.append(Document.from_dict(res["doc"]))
+                items.append(it)
+            _label(nlp, docs, items, manifest, errors, options, sections)
+            if bar:
+                bar.update(len(chunk), sentences=sum(len(d.sentences) for d in docs))
+    if bar:
+        bar.close()
+
+
+def _label(nlp, docs, items, manifest: Manifest, errors: list, options: str, sections: str) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            nlp.process(docs, sections=sections)
+        except Exception:  # find the document that broke the batch; label the others
+            ok_docs, ok_items = [], []
+            for d, it in zip(docs, items):
+                try:
+                    nlp.process([d], sections=sections)
+                    ok_docs.append(d)
+                    ok_items.append(it)
+                except Exception as exc:
+                    errors.append((it.name, f"labelling failed: {exc.__class__.__name__}: {exc}"))
+                    manifest.record(it.sha256, it.name, "failed", error=str(exc), options=options)
+            docs, items = ok_docs, ok_items
+    for d, it in zip(docs, items):
+        claims = [c.to_dict() for c in nlp.claims(d)]
+        n = sum(1 for s in d.sentences if not s.is_heading)
+        manifest.record(it.sha256, it.name, "done", n, claims, options=options)
+
+
+class _Bar:
+    def __init__(self, total: int):
+        from tqdm import tqdm
+
+        self.t0 = time.perf_counter()
+        self.sentences = 0
+        self.bar = tqdm(total=total, unit="doc", desc="claimex batch", dynamic_ncols=True)
+
+    def update(self, n: int, sentences: int) -> None:
+        self.sentences += sentences
+        dt = max(time.perf_counter() - self.t0, 1e-9)
+        self.bar.set_postfix(sent_s=f"{self.sentences / dt:.0f}")
+        self.bar.update(n)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress(on: bool, total: int) -> _Bar | None:
+    return _Bar(total) if on else None
+
+
+# ---- Ray ------------------------------------------------------------------------------------
+class RayLabeler:
+    """Ray Data callable class: loads the pipeline once per actor, labels a batch of documents."""
+
+    def __init__(self, options: str, timeout_s: float, max_pages: int):
+        from claimex.pipeline import Pipeline
+
+        o = json.loads(options)
+        self.sections = o["sections"]
+        self.timeout_s, self.max_pages = timeout_s, max_pages
+        self.nlp = Pipeline(model=o["model"], segmenter=o["segmenter"], entities=o["entities"])
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        from claimex.doc import Document
+
+        out: dict[str, list] = {"sha256": [], "name": [], "state": [], "sentences": [], "claims": [], "error": []}
+        docs, keep = [], []
+        for name, sha, data in zip(batch["name"], batch["sha256"], batch["data"]):
+            res = extract_text(name, bytes(data), self.timeout_s, self.max_pages)
+            if "error" in res:
+                for k, v in zip(out, (sha, name, "failed", 0, "[]", res["error"])):
+                    out[k].append(v)
+            else:
+                docs.append(Document.from_dict(res["doc"]))
+                keep.append((name, sha))
+        if docs:
+            self.nlp.process(docs, sections=self.sections)
+        for d, (name, sha) in zip(docs, keep):
+            claims = json.dumps([c.to_dict() for c in self.nlp.claims(d)], ensure_ascii=False)
+            n = sum(1 for s in d.sentences if not s.is_heading)
+            for k, v in zip(out, (sha, name, "done", n, claims, "")):
+                out[k].append(v)
+        return out
+
+
+def _run_ray(todo: list[_Item], manifest: Manifest, errors: list, options: str, *, timeout_s, max_pages,
+             docs_per_batch, address, workers, **_) -> None:
+    if not todo:
+        return
+    try:
+        import ray
+    except ImportError:
+        raise ClaimexError("the ray engine needs Ray: pip install 'claimex[ray]'") from None
+    if not ray.is_initialized():
+        ray.init(address=address, num_cpus=None if address else (workers or os.cpu_count()),
+                 include_dashboard=False, log_to_driver=False, ignore_reinit_error=True)
+    ds = ray.data.from_items([{"name": it.name, "sha256": it.sha256, "data": it.data} for it in todo])
+    ds = ds.map_batches(RayLabeler, fn_constructor_args=(options, timeout_s, max_pages),
+                        batch_size=docs_per_batch, concurrency=workers or 1, batch_format="numpy")
+    for row in ds.iter_rows():
+        claims = json.loads(row["claims"])
+        if row["state"] == "failed":
+            errors.append((row["name"], row["error"]))
+        manifest.record(row["sha256"], row["name"], row["state"], int(row["sentences"]), claims,
+                        row["error"], options=options)
+
+
+# ---- output -----------------------------------------------------------------------------------
+def _write_rows(rows: list[dict], out: Path) -> None:
+    """Write atomically: a temporary file renamed over the target."""
+    tmp = out.with_name(out.name + ".tmp")
+    if out.suffix == ".jsonl":
+        with open(tmp, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif out.suffix == ".csv":
+        import csv
+
+        from claimex.cli import CSV_FIELDS
+
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=CSV_FIELDS, extrasaction="ignore")
+            w.writeheader()
+            for r in rows:
+                w.writerow({**r, "entities": "; ".join(f"{e['text']}/{e['type']}" for e in r["entities"])})
+    else:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ClaimexError("parquet output needs pyarrow: pip install 'claimex[parquet]'") from None
+        flat = [{**r, "scores": json.dumps(r["scores"]), "entities": json.dumps(r["entities"], ensure_ascii=False)}
+                for r in rows]
+        pq.write_table(pa.Table.from_pylist(flat), tmp)
+    os.replace(tmp, out)

@@ -1,0 +1,190 @@
+"""Archive runs: faults are logged and skipped, kill -9 then resume gives the same output, Ray equals local."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from claimex.archive import batch
+
+OPTS = dict(model="rules", segmenter="rules", entities=False, workers=2, docs_per_batch=3)
+
+
+def chapter(i: int) -> str:
+    place = ["Sleman", "Bantul", "Kupang", "Medan", "Ambon", "Palu"][i % 6]
+    return (f"BAB V PENUTUP\n5.1 Kesimpulan\nProgram posyandu di {place} meningkatkan cakupan imunisasi sebesar "
+            f"{10 + i}%. Kader yang dilatih lebih aktif.\n5.2 Saran\nDinas Kesehatan perlu menambah pelatihan kader "
+            f"di {place}. Penelitian ini hanya menggunakan data satu tahun.\n")
+
+
+def pdf_bytes(text: str) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    y = 800
+    for line in text.splitlines():
+        while line:
+            c.drawString(40, y, line[:90])
+            line = line[90:]
+            y -= 16
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    root = tmp_path / "arsip"
+    (root / "2021").mkdir(parents=True)
+    for i in range(12):
+        (root / "2021" / f"skripsi_{i:02d}.pdf").write_bytes(pdf_bytes(chapter(i)))
+    (root / "bab5.md").write_text(chapter(99), encoding="utf-8")
+    # bad files: corrupt, encrypted, empty, image-only PDFs, a binary .txt, a zip entry escaping the archive
+    (root / "rusak.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    (root / "kosong.pdf").write_bytes(b"")
+    (root / "gambar.pdf").write_bytes(_image_only())
+    (root / "terkunci.pdf").write_bytes(_encrypted(pdf_bytes(chapter(5))))
+    (root / "biner.txt").write_bytes(b"\x00\x01\x02\x03" * 50)
+    with zipfile.ZipFile(root / "kiriman.zip", "w") as z:
+        z.writestr("tesis_a.txt", chapter(40))
+        z.writestr("../../lolos.txt", chapter(41))
+    return root
+
+
+BAD = {"rusak.pdf", "kosong.pdf", "gambar.pdf", "terkunci.pdf", "biner.txt", "kiriman.zip!../../lolos.txt"}
+
+
+def _image_only() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.rect(50, 50, 200, 200, fill=1)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _encrypted(data: bytes) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for p in PdfReader(io.BytesIO(data)).pages:
+        w.add_page(p)
+    w.encrypt(user_password="a", owner_password="b")
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+def rel(name: str, root: Path) -> str:
+    return name.replace(str(root) + "/", "")
+
+
+def test_faults_are_logged_and_the_run_goes_on(archive, tmp_path):
+    out = tmp_path / "claims.jsonl"
+    s = batch([archive], out, **OPTS)
+    assert s.succeeded == 14 and s.failed == len(BAD)
+    report = [json.loads(x) for x in (tmp_path / "claims.jsonl.errors.jsonl").read_text().splitlines()]
+    assert {rel(r["source"], archive) for r in report} == BAD
+    reasons = {rel(r["source"], archive): r["reason"] for r in report}
+    assert "encrypted" in reasons["terkunci.pdf"] and "image-only" in reasons["gambar.pdf"]
+    assert "escapes" in reasons["kiriman.zip!../../lolos.txt"]
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert {rel(r["source"], archive) for r in rows} == {f"2021/skripsi_{i:02d}.pdf" for i in range(12)} | {
+        "bab5.md", "kiriman.zip!tesis_a.txt"}
+    assert {r["label"] for r in rows} == {"finding", "recommendation", "limitation"}
+    # a re-run skips every unchanged document and writes the same output
+    again = batch([archive], out, **OPTS)
+    assert again.skipped_unchanged == 14 and out.read_text() == "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n"
+
+
+@pytest.mark.parametrize("fmt", [".csv", ".parquet"])
+def test_other_output_formats(archive, tmp_path, fmt):
+    out = tmp_path / f"claims{fmt}"
+    s = batch([archive], out, **OPTS)
+    if fmt == ".csv":
+        assert out.read_text().count("\n") == s.claims + 1
+    else:
+        import pyarrow.parquet as pq
+
+        assert pq.read_table(out).num_rows == s.claims
+
+
+def test_existing_output_needs_force(archive, tmp_path):
+    from claimex.errors import ClaimexError
+
+    out = tmp_path / "claims.jsonl"
+    out.write_text("someone else's file\n")
+    with pytest.raises(ClaimexError, match="--force"):
+        batch([archive], out, **OPTS)
+    assert batch([archive], out, force=True, **OPTS).succeeded == 14
+
+
+KILLER = """
+import os, signal, sys, sqlite3
+import claimex.archive as a
+calls = {{"n": 0}}
+real = a.Manifest.{method}
+def dying(self, *args, **kw):
+    calls["n"] += 1
+    if calls["n"] == {after}:
+        {action}
+    return real(self, *args, **kw)
+a.Manifest.{method} = dying
+a.batch([sys.argv[1]], sys.argv[2], model="rules", segmenter="rules", entities=False, workers=2, docs_per_batch=3)
+"""
+
+
+@pytest.mark.parametrize("method,after,action", [
+    # killed between two committed documents
+    ("record", 8, "os.kill(os.getpid(), signal.SIGKILL)"),
+    # killed inside a transaction: the write is begun, never committed
+    ("record", 5, "self.db.execute('BEGIN IMMEDIATE'); self.db.execute(\"UPDATE docs SET state='x'\"); "
+                  "os.kill(os.getpid(), signal.SIGKILL)"),
+])
+def test_kill_9_and_resume_equals_uninterrupted(archive, tmp_path, method, after, action):
+    ref = tmp_path / "ref" / "claims.jsonl"
+    batch([archive], ref, **OPTS)
+    out = tmp_path / "run" / "claims.jsonl"
+    out.parent.mkdir()
+    script = KILLER.format(method=method, after=after, action=action)
+    p = subprocess.run([sys.executable, "-c", script, str(archive), str(out)], capture_output=True, text=True)
+    assert p.returncode == -9, p.stderr
+    assert not out.exists()
+    s = batch([archive], out, **OPTS)
+    assert 0 < s.skipped_unchanged < 14
+    assert out.read_text() == ref.read_text()
+    assert (out.parent / "claims.jsonl.errors.jsonl").read_text() == (ref.parent / "claims.jsonl.errors.jsonl").read_text()
+
+
+def test_cli_exit_status_and_summary(archive, tmp_path):
+    from typer.testing import CliRunner
+
+    from claimex.cli import app
+
+    res = CliRunner().invoke(app, ["batch", str(archive), "--out", str(tmp_path / "c.jsonl"), "--model", "rules",
+                                   "--segmenter", "rules", "--no-entities", "--quiet"])
+    assert res.exit_code == 1
+    assert "14 succeeded, 6 failed" in res.output
+
+
+def test_ray_engine_equals_local(archive, tmp_path):
+    ray = pytest.importorskip("ray")
+    local = tmp_path / "local.jsonl"
+    batch([archive], local, **OPTS)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        out = tmp_path / "ray.jsonl"
+        s = batch([archive], out, engine="ray", **OPTS)
+    finally:
+        ray.shutdown()
+    assert s.succeeded == 14 and s.failed == len(BAD)
+    assert out.read_text() == local.read_text()
