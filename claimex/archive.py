@@ -109,8 +109,29 @@ def _timeout(signum, frame):  # noqa: ARG001
     raise TimeoutError
 
 
-def extract_text(name: str, data: bytes, timeout_s: float, max_pages: int) -> dict[str, Any]:
-    """Read and clean one document (runs in a worker). Returns the document as a dict or an error."""
+_WORKER_PIPELINES: dict[tuple, Any] = {}
+
+
+def _worker_pipeline(segmenter: str, entities: bool) -> Any:
+    """The per-document stages of a pipeline, built once per worker process."""
+    key = (segmenter, entities)
+    if key not in _WORKER_PIPELINES:
+        from claimex.pipeline import Pipeline
+
+        try:
+            import torch
+
+            torch.set_num_threads(1)  # one thread per reading process; the pool gives the parallelism
+        except ImportError:
+            pass
+        _WORKER_PIPELINES[key] = Pipeline(model="rules", segmenter=segmenter, entities=entities)
+    return _WORKER_PIPELINES[key]
+
+
+def extract_text(name: str, data: bytes, timeout_s: float, max_pages: int,
+                 prepare: tuple[str, str, bool] | None = None) -> dict[str, Any]:
+    """Read and clean one document (runs in a worker); with ``prepare`` = (sections, segmenter,
+    entities) also segment it and tag its entities. Returns the document as a dict or an error."""
     import signal
     import threading
 
@@ -127,7 +148,11 @@ def extract_text(name: str, data: bytes, timeout_s: float, max_pages: int) -> di
         doc = read_bytes(data, name)
         if len(doc.page_starts) > max_pages:
             return {"error": f"{len(doc.page_starts)} pages, more than the limit of {max_pages} (--max-pages)"}
-        return {"doc": clean_document(doc).to_dict()}
+        clean_document(doc)
+        if prepare:
+            sections, segmenter, entities = prepare
+            _worker_pipeline(segmenter, entities).prepare([doc], sections)
+        return {"doc": doc.to_dict()}
     except TimeoutError:
         return {"error": f"reading took longer than {timeout_s:g} s (--timeout); the file may be huge or malformed"}
     except MemoryError:
@@ -244,12 +269,16 @@ def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str
     from claimex.doc import Document
     from claimex.pipeline import Pipeline
 
-    nlp = Pipeline(model=model, segmenter=segmenter, entities=entities)
+    # Reading, cleaning, segmentation and entities run per document in the pool; the classifier
+    # runs here on sentences pooled across documents.
+    nlp = Pipeline(model=model, segmenter="rules", entities=False)
+    prepare = (sections, str(segmenter), entities)
     workers = workers or max(1, min(os.cpu_count() or 1, 4))
     bar = _progress(progress, len(todo))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(max_memory_mb,)) as pool:
         # reading runs ahead in the pool while the models label the previous batch
-        pending: list[tuple[_Item, Future]] = [(it, pool.submit(extract_text, it.name, it.data, timeout_s, max_pages))
+        pending: list[tuple[_Item, Future]] = [(it, pool.submit(extract_text, it.name, it.data, timeout_s, max_pages,
+                                                                      prepare))
                                                for it in todo]
         for it in todo:
             it.data = None
@@ -279,12 +308,12 @@ def _label(nlp, docs, items, manifest: Manifest, errors: list, options: str, sec
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            nlp.process(docs, sections=sections)
+            nlp.label(docs, sections=sections)
         except Exception:  # find the document that broke the batch; label the others
             ok_docs, ok_items = [], []
             for d, it in zip(docs, items):
                 try:
-                    nlp.process([d], sections=sections)
+                    nlp.label([d], sections=sections)
                     ok_docs.append(d)
                     ok_items.append(it)
                 except Exception as exc:

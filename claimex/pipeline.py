@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
-from typing import Iterable, Sequence, Union
+from typing import Any, Iterable, Sequence, Union
 
 from claimex.classify import argmax, inputs_from_document, load_classifier
 from claimex.clean import clean_document, closing_span, path_at
@@ -58,6 +58,10 @@ class Pipeline:
 
     def process(self, docs: Sequence[Document], sections: str = "all") -> list[Document]:
         """Run every stage on documents already read; fills sentences, entities and labels."""
+        return self.label(self.prepare(docs, sections), sections)
+
+    def prepare(self, docs: Sequence[Document], sections: str = "all") -> list[Document]:
+        """The per-document stages: clean, segment, entities (archive runs do these in worker processes)."""
         docs = list(docs)
         for d in docs:
             if not d.clean:
@@ -65,6 +69,10 @@ class Pipeline:
         self.segment(docs, sections)
         if self.entities is not None:
             self.entities.annotate(docs)
+        return docs
+
+    def label(self, docs: list[Document], sections: str = "all") -> list[Document]:
+        """Classify the sentences of prepared documents, pooled across them; warn about empty ones."""
         self.classify(docs)
         for d in docs:
             if not any(not s.is_heading for s in d.sentences):
@@ -127,13 +135,19 @@ class Pipeline:
             ))
         return out
 
-    def extract(self, x: Input | list[Input], all_sentences: bool = False,
-                sections: str = "all") -> list[Claim] | list[list[Claim]]:
-        """Claims of one input (a list of Claim) or of a list of inputs (a list per input)."""
+    def extract(self, x: Input | list[Input], all_sentences: bool = False, sections: str = "all",
+                entity_counts: bool = False) -> Any:
+        """Claims of one input (a list of Claim) or of a list of inputs (a list per input).
+
+        With ``entity_counts=True`` each result is a pair ``(claims, counts)``: ``counts`` lists
+        every entity of the whole document, ``{"canonical", "type", "id", "count"}``, most frequent first.
+        """
         many = isinstance(x, (list, tuple))
         items: Iterable[Input] = x if many else [x]  # type: ignore[assignment]
         docs = self.process([self.read(i) for i in items], sections=sections)
-        results = [self.claims(d, all_sentences) for d in docs]
+        results: list[Any] = [self.claims(d, all_sentences) for d in docs]
+        if entity_counts:
+            results = [(r, list(d.meta.get("entity_counts", []))) for r, d in zip(results, docs)]
         return results if many else results[0]
 
     __call__ = extract
