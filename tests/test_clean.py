@@ -45,6 +45,29 @@ def blocks(doc: Document) -> list[tuple[str, str]]:
     ("Saran sebagai berikut:\n1. Pemerintah perlu bertindak.\n2. Sekolah perlu berbenah.\n87\n",
      [("paragraph", "Saran sebagai berikut:"), ("item", "Pemerintah perlu bertindak."),
       ("item", "Sekolah perlu berbenah.")]),
+    # a page break with page number and a one-off running header in mid-sentence, and in mid-word
+    ("Kasus ini memperlihatkan bahwa warga negara Indonesia termasuk kelompok korban terbesar,\n124\n"
+     "\fUniversitas Nusantara Raya\nMaret dan April 2024 menjadi puncak dokumen dan pember-\n125\n"
+     "\fUniversitas Nusantara Raya\nitaan media lokal.\n",
+     [("paragraph", "Kasus ini memperlihatkan bahwa warga negara Indonesia termasuk kelompok korban terbesar, "
+                    "Maret dan April 2024 menjadi puncak dokumen dan pemberitaan media lokal.")]),
+    # wrapped lines that look like headings carry on the sentence; a three-letter overlap is no reduplication
+    ("Usaha yang tutup tidak termasuk dalam kerangka sampel, padahal pengalaman mereka penting\n"
+     "untuk memahami kegagalan membangun ketahanan. Studi kasus hanya\n"
+     "mencakup perajin batik cap dan batik tulis, serta dibahas pada\n"
+     "Bab IV dan Bab V, terdapat definisi perdagan-\ngan orang.\n",
+     [("paragraph", "Usaha yang tutup tidak termasuk dalam kerangka sampel, padahal pengalaman mereka penting "
+                    "untuk memahami kegagalan membangun ketahanan. Studi kasus hanya mencakup perajin batik cap dan "
+                    "batik tulis, serta dibahas pada Bab IV dan Bab V, terdapat definisi perdagangan orang.")]),
+    # front matter and short numbered titles followed by a paragraph are headings
+    ("ABSTRAK\nProgram ini efektif.\n1. Isi Kebijakan\nAspek isi kebijakan mencakup kepentingan.\n"
+     "1. Bagi Dinas Pendidikan, Pemuda, dan Olahraga\nDinas perlu menyusun program.\n",
+     [("heading", "ABSTRAK"), ("paragraph", "Program ini efektif."), ("heading", "1. Isi Kebijakan"),
+      ("paragraph", "Aspek isi kebijakan mencakup kepentingan."),
+      ("heading", "1. Bagi Dinas Pendidikan, Pemuda, dan Olahraga"), ("paragraph", "Dinas perlu menyusun program.")]),
+    # a list of short items stays a list
+    ("Kriteria berikut:\n1. Efektivitas\n2. Efisiensi\n5.2 Saran\n",
+     [("paragraph", "Kriteria berikut:"), ("item", "Efektivitas"), ("item", "Efisiensi"), ("heading", "5.2 Saran")]),
 ])
 def test_structure(raw, expected):
     assert blocks(clean(raw)) == expected
@@ -59,6 +82,11 @@ def test_txt_holding_markdown_is_detected():
     d = clean("## **BAB V**\n\n#### **5.1 KESIMPULAN**\n\nIsu *Human Trafficking* meningkat.\n")
     assert [s.path for s in d.sections][-1] == ("BAB V", "5.1 Kesimpulan")
     assert "*" not in d.clean
+
+
+def test_markdown_with_one_heading_is_detected():
+    d = clean("## **ABSTRAK**\n\nProgram *Keluarga Harapan* meningkat.\n")
+    assert blocks(d) == [("heading", "ABSTRAK"), ("paragraph", "Program Keluarga Harapan meningkat.")]
 
 
 def test_running_headers_are_dropped():
@@ -78,6 +106,8 @@ def test_running_headers_are_dropped():
     ("KESIMPULAN", ("Kesimpulan",)),
     ("BAB V PENUTUP\n5.3 Keterbatasan Penelitian", ("BAB V PENUTUP", "5.3 Keterbatasan Penelitian")),
     ("BAB V PENUTUP\n5.2 Saran\n5.2.1 Saran Praktis", ("BAB V PENUTUP", "5.2 Saran", "5.2.1 Saran Praktis")),
+    ("BAB V\nKESIMPULAN DAN REKOMENDASI", ("BAB V KESIMPULAN DAN REKOMENDASI",)),
+    ("BAB VI\nSIMPULAN, KETERBATASAN, DAN SARAN", ("BAB VI SIMPULAN, KETERBATASAN, DAN SARAN",)),
 ])
 def test_section_paths(heading, path):
     d = clean(heading + "\nProgram ini berjalan dengan baik.\n")

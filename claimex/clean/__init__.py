@@ -17,12 +17,15 @@ from claimex.clean.structure import structure
 from claimex.clean.text import MappedText
 from claimex.doc import Document
 
-MARKDOWN_SIGNS = re.compile(r"(?m)^#{1,6}\s+\S|\*\*\S[^*\n]*\*\*|^\s*[-*]\s+\[|\]\(http")
+MARKDOWN_SIGNS = re.compile(r"(?m)^#{1,6}[ \t]+(?=\S)|\*\*\S[^*\n]*\*\*|"
+                            r"(?<![\w*])\*[^\s*][^*\n]{0,80}(?<=\S)\*(?![\w*])|^\s*[-*]\s+\[|\]\(http")
 
 
 def looks_like_markdown(text: str) -> bool:
-    """Converters often save Markdown as .txt: two or more Markdown marks count as Markdown."""
-    return len(MARKDOWN_SIGNS.findall(text[:200_000])) >= 2
+    """Converters often save Markdown as .txt: two or more Markdown marks (headings, bold,
+    italics, links) count as Markdown, and so does a file that opens with a ``#`` heading."""
+    head = text[:200_000]
+    return len(MARKDOWN_SIGNS.findall(head)) >= 2 or re.match(r"\s*#{1,6}[ \t]+\S", head) is not None
 
 
 def clean_document(doc: Document) -> Document:

@@ -14,10 +14,14 @@ s.sos m.sos s.t m.t s.kep ns s.km m.kes ph.d dipl a.n u.p s.d d.a an al
 """.split()) - {"tbk?"}
 # Abbreviations that often end a sentence: a break when a capitalised word follows.
 MAYBE_FINAL = frozenset({"dll", "dsb", "dst", "tbk", "dkk", "etc", "sda"})
+# Abbreviations only before a number ("hal. 45"); "tiga hal. Pertama" ends a sentence.
+BEFORE_NUMBER = frozenset({"hal", "hlm"})
+# Titles before a name, after which a short capitalised token is an initial ("Prof. HB. Saanin").
+TITLES = frozenset({"dr", "drs", "dra", "prof", "ir", "h", "hj"})
 
 _CANDIDATE = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _TOKEN = re.compile(r"\w+(?:[-'’./]\w+)*|[^\w\s]")
-_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+_WORD_BEFORE = re.compile(r"([\w.'’-]+)\.$")  # "2000-an", "Al-Qur'an" are words, not "an"
 
 
 class RuleSegmenter:
@@ -55,6 +59,13 @@ class RuleSegmenter:
             return True
         word = w.group(1).lower()
         after = text[m.end():].lstrip()
+        if word in BEFORE_NUMBER:
+            return not after[:1].isdigit()
+        if re.fullmatch(r"[A-Z]{2,3}", w.group(1)):  # initials after a title or an initial: "Prof. HB. Saanin"
+            start = max(0, m.start() - 20) + w.start(1)
+            before = re.search(r"(\w+)\.\s+$", text[max(0, start - 12):start])
+            if before and (before.group(1).lower() in TITLES or re.fullmatch(r"[A-Z]", before.group(1))):
+                return False
         if word in NEVER_FINAL or word.split(".")[-1] in NEVER_FINAL and "." in word:
             return False
         if re.fullmatch(r"[a-z]", word):  # an initial: "M. Nasir"
