@@ -100,7 +100,7 @@ def test_seed_entity_counts(seeds, rules_pipeline, rec):
 
 # ---- token boundaries and case -------------------------------------------------------------
 @pytest.mark.parametrize("text,expected", [
-    ("Program KIOMX berjalan.", []),
+    ("Kode KIOMX berjalan.", []),
     ("Data IOM menunjukkan.", [("IOM", "ORG", "org:iom")]),
     ("badan naungan PBB dalam", [("PBB", "ORG", "org:un")]),
     ("seperti UN.GIFT dan GLO.ACT.", [("UN.GIFT", "ORG", "org:un-gift"), ("GLO.ACT", "ORG", "org:glo-act")]),
@@ -261,3 +261,59 @@ def test_len_and_lookup():
     assert len(gaz) >= 500
     assert gaz.lookup("organisasi internasional untuk migrasi").id == "org:iom"
     assert gaz.lookup_exact("pbb") is None and gaz.lookup_exact("PBB").id == "org:un"
+
+
+# ---- names with a head word, law titles, compass suffixes, words that are not places ------------------
+@pytest.mark.parametrize("text,expected", [
+    ("Bagi Dinas Pertanian dan Perikanan Kabupaten Kerinci, data perlu diperbarui.",
+     [("Dinas Pertanian dan Perikanan Kabupaten Kerinci", "ORG", None)]),
+    ("Pasien dirujuk dari Puskesmas Sukamaju ke RSUD dr. Slamet Garut.",
+     [("Puskesmas Sukamaju", "ORG", None), ("RSUD dr. Slamet Garut", "ORG", None)]),
+    ("Siswa SMP Negeri 4 Kendari mengikuti lomba.", [("SMP Negeri 4 Kendari", "ORG", None)]),
+    ("Dinas Koperasi, Usaha Kecil, dan Menengah Kota Cimahi menyatakan", [
+        ("Dinas Koperasi, Usaha Kecil, dan Menengah Kota Cimahi", "ORG", None)]),
+    ("Kementerian Sosial dan Kemenkes bekerja sama.", [("Kementerian Sosial", "ORG", "org:kemensos"),
+                                                      ("Kemenkes", "ORG", "org:kemenkes")]),
+    ("Program Keluarga Harapan diperluas.", [("Program Keluarga Harapan", "ORG", None)]),
+    ("Mahasiswa Program Studi Ilmu Hukum", []),
+    ("Kamboja, Amerika Serikat, Tiongkok", [("Kamboja", "GPE", "gpe:cambodia"), ("Amerika Serikat", "GPE", "gpe:usa"),
+                                           ("Tiongkok", "GPE", "gpe:china")]),
+])
+def test_head_word_organisations(rec, text, expected):
+    assert spans(rec, text) == expected
+
+
+@pytest.mark.parametrize("text,surface,ident", [
+    ("sesuai Undang-Undang Nomor 16 Tahun 2019 tentang Perubahan atas Undang-Undang Nomor 1 Tahun 1974 tentang "
+     "Perkawinan. Hal itu", "Undang-Undang Nomor 16 Tahun 2019 tentang Perubahan atas Undang-Undang Nomor 1 Tahun 1974 "
+     "tentang Perkawinan", "law:uu-16-2019"),
+    ("Permenkes No. 75 Tahun 2014 tentang Pusat Kesehatan Masyarakat belum", "Permenkes No. 75 Tahun 2014 tentang Pusat "
+     "Kesehatan Masyarakat", "law:permenkes-75-2014"),
+    ("PP Nomor 22 Tahun 2021 tentang Penyelenggaraan Perlindungan dan Pengelolaan Lingkungan Hidup, yaitu",
+     "PP Nomor 22 Tahun 2021 tentang Penyelenggaraan Perlindungan dan Pengelolaan Lingkungan Hidup", "law:pp-22-2021"),
+])
+def test_law_titles_are_part_of_the_name(rec, text, surface, ident):
+    ents = rec.recognize(text)
+    assert [(e.text, e.type, e.id) for e in ents] == [(surface, "LAW", ident)]
+    assert ents[0].canonical.endswith(ident.split("-")[-1]) and "tentang" not in ents[0].canonical
+
+
+def test_law_title_stops_at_the_next_regulation_or_body(rec):
+    text = ("UU Nomor 41 Tahun 2004 tentang Wakaf dan Peraturan Pemerintah Nomor 42 Tahun 2006 diterapkan "
+            "melalui Badan Wakaf Indonesia.")
+    assert [e.text for e in rec.recognize(text)] == [
+        "UU Nomor 41 Tahun 2004 tentang Wakaf", "Peraturan Pemerintah Nomor 42 Tahun 2006", "Badan Wakaf Indonesia"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Nelayan di Lombok Timur dan Aceh Utara", [("Lombok Timur", "GPE", "gpe:lombok-timur"),
+                                                ("Aceh Utara", "GPE", "gpe:aceh-utara")]),
+    ("Dinas Sosial Kabupaten Lombok Timur", [("Dinas Sosial Kabupaten Lombok Timur", "ORG",
+                                              "org:dinsos:kabupaten-lombok-timur")]),
+    ("KBRI di Phnom Penh mencatat", [("KBRI di Phnom Penh", "ORG", "org:kbri:phnom-penh")]),
+    ("ditulis dalam bahasa Indonesia, berbahasa Jawa, senilai 20 miliar dolar AS, skala versi Indonesia", []),
+    ("DPRD menyetujui; BUMDes merugi; DPRD Kabupaten Sleman menolak",
+     [("DPRD Kabupaten Sleman", "ORG", "org:dprd:kabupaten-sleman")]),
+])
+def test_places_and_not_places(rec, text, expected):
+    assert spans(rec, text) == expected

@@ -17,7 +17,10 @@ Matching rules:
 - ``place_suffix``: ``KBRI``, ``Polda``, ``Dinas Kesehatan`` … take a following place
   (``KBRI Kuala Lumpur``, ``Dinas Kesehatan Kota Bandung``); ``required`` entries
   (``Pemerintah Kabupaten``) are names only with one.
-- ``bahasa Inggris`` / ``suku Jawa`` are languages and peoples, not places.
+- ``bahasa Inggris`` / ``suku Jawa`` / ``dolar AS`` / ``versi Indonesia`` are languages, peoples,
+  currencies and adaptations, not places.
+- A place followed by a compass word the gazetteer does not list (``Lombok Timur``,
+  ``Halmahera Tengah``) is that longer place (its own identifier).
 
 Example:
     >>> gaz = Gazetteer.load()
@@ -37,7 +40,10 @@ from claimex.entities.text import HYPHENS, Tok, is_capitalised, is_upper_word, n
 
 DATA = Path(__file__).parent / "data" / "gazetteer.jsonl"
 ADMIN_PREFIXES = {"provinsi", "kabupaten", "kab", "kota", "kotamadya", "kecamatan", "distrik", "wilayah", "daerah"}
-NOT_A_PLACE_BEFORE = {"bahasa", "suku", "etnis"}
+NOT_A_PLACE_BEFORE = {"bahasa", "berbahasa", "dwibahasa", "suku", "etnis", "dolar", "versi"}
+AT_PLACE = {"org:kbri", "org:kjri", "org:kdei"}  # missions named "… di <city>"
+DIRECTIONS = {"utara", "selatan", "timur", "barat", "tengah", "tenggara", "barat daya", "timur laut", "hulu", "hilir",
+              "ulu", "raya", "darat", "pusat"}
 SUFFIX_STOP = {"nomor", "no", "tahun", "pasal", "ayat", "dan", "yang", "di", "ke", "dari", "pada", "untuk", "bagi",
                "dalam", "dengan", "serta", "atau", "sebagai", "tentang", "terhadap", "telah", "akan", "juga"}
 
@@ -190,6 +196,7 @@ class Gazetteer:
             if match is not None:
                 out.append(match)
             i = j
+        out = self._extend_directions(text, toks, out)
         out = self._extend_places(text, toks, out)
         if gate:
             present = {m.entry.id for m in out if m.entry is not None and not m.gated}
@@ -219,6 +226,30 @@ class Gazetteer:
                 return Match(s, t, text[s:t], e.type, e, e.canonical, e.id, gated=a.gated), i + length
         return None
 
+    def _extend_directions(self, text: str, toks: list[Tok], matches: list[Match]) -> list[Match]:
+        """``Lombok`` + ``Timur`` → the place ``Lombok Timur`` (``gpe:lombok-timur``)."""
+        tok_at = {t.start: k for k, t in enumerate(toks)}
+        starts = {m.start for m in matches}
+        out = []
+        for m in matches:
+            j = _next_tok(toks, tok_at, m.end, text) if m.type == "GPE" else None
+            if j is None or not is_capitalised(toks[j].text) or toks[j].start in starts:
+                out.append(m)
+                continue
+            end = None
+            j2 = _next_tok(toks, tok_at, toks[j].end, text)
+            if j2 is not None and f"{toks[j].key} {toks[j2].key}" in DIRECTIONS and is_capitalised(toks[j2].text):
+                end = toks[j2].end
+            elif toks[j].key in DIRECTIONS:
+                end = toks[j].end
+            if end is None:
+                out.append(m)
+                continue
+            surface = " ".join(text[m.start:end].split())
+            out.append(Match(m.start, end, text[m.start:end], "GPE", None, surface, f"gpe:{slug(surface)}",
+                             source=m.source, gated=m.gated))
+        return out
+
     def _extend_places(self, text: str, toks: list[Tok], matches: list[Match]) -> list[Match]:
         """``KBRI`` + ``Kuala Lumpur`` → one organisation; drop ``required`` entries without a place."""
         if not matches:
@@ -235,6 +266,8 @@ class Gazetteer:
                 out.append(m)
                 continue
             j = _next_tok(toks, tok_at, m.end, text)
+            if j is not None and toks[j].key == "di" and e.id in AT_PLACE:  # "KBRI di Phnom Penh"
+                j = _next_tok(toks, tok_at, toks[j].end, text)
             end, suffix, used = None, None, []
             # optional admin word, then a gazetteer place or a capitalised run
             if j is not None and toks[j].key in ADMIN_PREFIXES and is_capitalised(toks[j].text):

@@ -1,5 +1,6 @@
-"""Pattern rules: numbered Indonesian regulations (LAW), named treaties, and administrative
-places (``Kabupaten Sleman``, ``Kota Bandung``, ``Provinsi Jawa Barat``).
+"""Pattern rules: numbered Indonesian regulations (LAW) and their titles, named treaties,
+administrative places (``Kabupaten Sleman``, ``Kota Bandung``, ``Provinsi Jawa Barat``) and
+organisations opened by a head word (``Dinas Sosial Kabupaten Garut``, ``Puskesmas Sakra``).
 
 Each rule is a named regular expression with a sample (the samples are test cases).
 
@@ -65,12 +66,12 @@ SHORT_HEADS: dict[str, tuple[str, str]] = {
 _ABBR = "|".join(sorted((re.escape(k) for k in SHORT_HEADS if " " not in k and "-" not in k), key=len, reverse=True))
 _ABBR_PREFIXED = r"Permen\w+|Kepmen\w+"
 # A long head: "Peraturan Menteri Kesehatan", "Peraturan Daerah Provinsi Jawa Barat", "Keputusan Bersama ..."
-_LONG_HEAD = (r"(?:Undang[- ]Undang|Peraturan|Keputusan|Instruksi|Surat\s+Edaran|Qanun"
+_LONG_HEAD = (r"(?:Undang[- ]Undang|Peraturan|Keputusan|Putusan|Instruksi|Surat\s+Edaran|Qanun|Fatwa"
               rf"|{_ABBR_PREFIXED}|\b(?:{_ABBR}))"
-              r"(?:\s+(?:[A-Z][\w/-]*|dan|RI|\d+))*?")
+              r"(?:,?\s+(?:[A-Z][\w/-]*|dan|RI|\d+))*?")
 _ACR = r"(?:\s*\([A-Z][\w./-]{1,15}\))?"
 _RI = r"(?:\s+(?:Republik\s+Indonesia|RI|Negara\s+Republik\s+Indonesia))?"
-_NUM = r"(?P<num>\d+[A-Z]?(?:/[\w.]+)*?|[A-Z][\w.]*(?:/[\w.]+)+)"
+_NUM = r"(?P<num>\d+[A-Z]?(?:/[\w.-]+)*?|[A-Z][\w.]*(?:/[\w.-]+)+)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
 LAW_RULES: dict[str, tuple[re.Pattern[str], str]] = {
@@ -93,12 +94,32 @@ TREATY_RULE = re.compile(
     rf"\b{_TREATY_HEADS}"
     r"(?:\s+(?:tentang|mengenai|menentang|terhadap|untuk|on|of|the|against|for|to|in|relating)){0,2}"
     r"\s+(?:[A-Z][\w'’-]*|ILO|PBB)"
-    rf"(?:\s+(?:[A-Z][\w'’-]*|\d{{4}}|{_CONNECT}(?=(?:\s+{_CONNECT})*\s+(?!{_TREATY_HEADS}\b)[A-Z])))*")
+    rf"(?:\s+(?:[A-Z][\w'’-]*|\d{{1,4}}\b|{_CONNECT}(?=(?:\s+{_CONNECT})*\s+(?!{_TREATY_HEADS}\b)[A-Z])))*")
+
+# "… Nomor 21 Tahun 2007 tentang Pemberantasan Tindak Pidana Perdagangan Orang": the title is part of the name.
+# It runs over capitalised words, numbers and "2/2022"-like tokens; a small lower-case word or a comma is kept only
+# when a capitalised word (or a number) follows it.
+_TITLE_WORD = r"(?:[A-Z][\w'’-]*|\d[\w-]*)(?:[./]\w[\w'’-]*)*"
+_TITLE_HEADS_ORG = r"(?:Badan|Kementerian|Dinas|Lembaga|Komisi|Pemerintah|Kantor|Direktorat)\b"
+_TITLE_HEADS_LAW = (r"(?:Undang|UU|Peraturan|Keputusan|Putusan|Instruksi|Surat|Perpres|Perppu|PP|Permen\w*|Perda"
+                    r"|Qanun)\b")
+# "dan" / "," / "serta" end the title when another regulation or a body follows ("… tentang Wakaf dan Peraturan
+# Pemerintah …"); other small words ("atas", "yang", "oleh") only when a body follows
+_TITLE_AND = rf"(?:,?[ \t]+(?:dan|serta|atau)[ \t]+|,[ \t]*)(?!{_TITLE_HEADS_ORG}|{_TITLE_HEADS_LAW})"
+_TITLE_LINKS = (rf"[ \t]+(?:(?:atas|di|dari|untuk|pada|yang|bagi|dalam|ke|sebagai|tentang|menjadi|antara|terhadap|oleh|"
+                rf"melalui|dengan|the|of|and|on|for|in|to)[ \t]+(?!{_TITLE_HEADS_ORG}))*")
+_TITLE_MORE = rf"(?:(?:{_TITLE_AND}|{_TITLE_LINKS}){_TITLE_WORD})*"
+TITLE_RULE = re.compile(rf"[ \t]+tentang[ \t]+{_TITLE_WORD}{_TITLE_MORE}")
+TITLE_MORE = re.compile(_TITLE_MORE)
+LAW_TITLE_HEADS = ("Undang", "UU", "Peraturan", "Keputusan", "Putusan", "Instruksi", "Surat Edaran", "Qanun", "Perpres",
+                   "Perppu", "PP", "Permen", "Kepmen", "Perda", "Pergub", "Perbup", "Perwal", "Perma", "POJK", "Fatwa",
+                   "Konvensi",
+                   "Protokol")
 
 ADMIN_RULE = re.compile(
     r"\b(?P<prefix>Provinsi|Kabupaten|Kab\.|Kota|Kotamadya|Kecamatan|Kelurahan|Desa|Distrik|Nagari|Gampong|Dusun)"
-    r"\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?!(?:Nomor|No|Tahun|Pasal|Dinas|Badan|Kantor|Pemerintah|Provinsi|Kabupaten|Kota|"
-    r"Kecamatan|Kelurahan|Desa|Distrik|Dusun)\b)[A-Z][\w'’-]*){0,3})")
+    r"[ \t]+(?P<name>[A-Z][\w'’-]*(?:[ \t]+(?!(?:Nomor|No|Tahun|Pasal|Dinas|Badan|Kantor|Pemerintah|Provinsi|"
+    r"Kabupaten|Kota|Kecamatan|Kelurahan|Desa|Distrik|Dusun)\b)[A-Z][\w'’-]*){0,3})")  # one line: never across a break
 ADMIN_STOP = {"Nomor", "Tahun", "Pasal"}
 ADMIN_FULL = {"Kab.": "Kabupaten", "Kotamadya": "Kota"}
 
@@ -146,11 +167,109 @@ def find_laws(text: str, gaz: Gazetteer | None = None) -> list[Match]:
         words = m.group().split()
         if len(words) < 2 or any(a < e and s < b for a, b in taken):
             continue
-        canonical = " ".join(words)
+        canonical = re.split(r" tentang ", " ".join(words))[0] if re.search(r"\d", m.group()) else " ".join(words)
         entry = gaz.lookup(canonical) if gaz is not None else None
         out.append(Match(s, e, text[s:e], "LAW", entry, entry.canonical if entry else canonical,
                          entry.id if entry else f"law:{slug(canonical)}", source="rule:treaty"))
     return sorted(out, key=lambda m: m.start)
+
+
+def extend_law_titles(text: str, matches: list[Match]) -> list[Match]:
+    """Numbered regulations with the title that follows: ``UU No. 21 Tahun 2007 tentang …``.
+
+    The canonical name and identifier stay those of the number (the title is how the text
+    wrote it); a title never crosses a line break.
+    """
+    out = []
+    for m in matches:
+        t = None
+        if m.type == "LAW" and m.text.startswith(LAW_TITLE_HEADS) and re.search(r"\d", m.text):
+            # a treaty rule may already have read "… Nomor 188 tentang Pekerjaan": go on with the title
+            t = (TITLE_MORE if " tentang " in m.text else TITLE_RULE).match(text, m.end)
+        if t is None or t.end() == m.end:
+            out.append(m)
+            continue
+        end = t.end()
+        while end > m.end and text[end - 1] in ".,;:":  # sentence punctuation is no part of the title
+            end -= 1
+        out.append(Match(m.start, end, text[m.start:end], "LAW", m.entry, m.canonical, m.id, source=m.source,
+                         gated=m.gated, base_id=m.base_id))
+    return out
+
+
+# Organisations named by a head word and a capitalised run: "Dinas Lingkungan Hidup dan Kebersihan Kota
+# Palembang", "Badan Wakaf Indonesia Perwakilan Provinsi Riau", "SMP Negeri 12 Padang", "RSUD dr. Soedirman Kebumen",
+# and named programmes, which ANNOTATION.md counts as ORG ("Program Keluarga Harapan").
+ORG_RULE_HEADS = {
+    "Badan", "Dinas", "Kantor", "Balai", "Direktorat", "Inspektorat", "Sekretariat", "Lembaga", "Komisi", "Dewan",
+    "Klinik", "Poliklinik", "RSJ",
+    "Majelis", "Mahkamah", "Pengadilan", "Kejaksaan", "Kepolisian", "Kedutaan", "Konsulat", "Kementerian",
+    "Universitas", "Institut", "Politeknik", "Akademi", "Sekolah", "Fakultas", "Yayasan", "Koperasi", "Perkumpulan",
+    "Perhimpunan", "Himpunan", "Ikatan", "Asosiasi", "Persatuan", "Serikat", "Federasi", "Konfederasi", "Forum",
+    "Jaringan", "Aliansi", "Koalisi", "Bank", "Perusahaan", "Perum", "Perumda", "Puskesmas", "Rumah Sakit", "Tim",
+    "Satuan", "Satgas", "Gugus Tugas", "Unit", "Program", "Gerakan", "Otoritas", "Pusat", "Laboratorium",
+    "Kelompok Tani", "Pokdarwis", "Paguyuban",
+    "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
+    "MTs", "MTsN", "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
+}
+_ORG_HEAD_RX = "|".join(sorted((re.escape(h).replace(r"\ ", r"\s+") for h in ORG_RULE_HEADS), key=len, reverse=True))
+_ORG_WORD = (r"(?!(?:Nomor|No|Tahun|Pasal|Ayat|Bab)\b)(?:(?:Prof|Dr|dr|drg|Drs|Hj|Ir|KH|[A-Z]{1,2})\.(?=[ \t]+[A-Z])"
+             r"|[A-Z][\w'’&-]*(?:\.(?=\w)[\w'’-]+)*|\d{1,4}\b)")
+# a link word joins two parts of one name unless a new name starts after it ("… Sosial dan Dinas Kesehatan")
+_NEW_NAME = "|".join(sorted(ORG_RULE_HEADS | {"Pemerintah", "Kementerian", "Provinsi", "Kabupaten", "Kota",
+                                               "Kecamatan"}, key=len, reverse=True))
+_NEW_NAME += r"|Desa(?![ \t]+(?:Kabupaten|Kota|Provinsi)\b)"  # "… Masyarakat dan Desa Kabupaten X" is one name
+ORG_RULE = re.compile(
+    rf"\b(?P<head>{_ORG_HEAD_RX})(?:[ \t]+{_ORG_WORD}"
+    rf"|,?[ \t]+(?:dan|&)[ \t]+(?!(?:{_NEW_NAME})\b){_ORG_WORD}|,[ \t]+(?!(?:{_NEW_NAME})\b)(?=[A-Z]){_ORG_WORD}"
+    rf"|[ \t]+pada[ \t]+(?=Pengadilan\b){_ORG_WORD})+")  # "Pengadilan Tindak Pidana Korupsi pada Pengadilan Negeri …"
+
+
+def find_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
+    """Organisations with a head word: ``Dinas Koperasi dan UKM Kabupaten Pati``, ``Puskesmas Sakra``.
+
+    The head must open the name (``Serikat`` in ``Amerika Serikat`` does not); the name needs at
+    least one capitalised word after its head; it stops before ``dan`` / a comma when what follows
+    is a name of its own (``Kementerian Sosial dan Kemenkes``); with a comma, the list inside the name
+    must end in ``dan …`` (``Dinas Pendidikan, Pemuda, dan Olahraga``). A name the gazetteer knows
+    keeps its entry; others get no identifier.
+    """
+    out = []
+    for m in ORG_RULE.finditer(text):
+        s, e = m.span()
+        before = text[:s].rstrip(" \t")
+        prev = before.split()[-1] if before.split() and not before.endswith("\n") else ""
+        ahead = before[:len(before) - len(prev)].rstrip(" \t")
+        if prev[:1].isupper() and prev[-1:].isalnum() and ahead[-1:].isalnum() | (ahead[-1:] == ","):
+            continue  # "Amerika Serikat": the head word inside another name (a sentence's first word is fine)
+        e = _cut_links(text, s, e, gaz)
+        words = text[s:e].split()
+        if len(words) <= len(m.group("head").split()) or words[:2] == ["Program", "Studi"]:
+            continue
+        surface = text[s:e]
+        entry = gaz.lookup(surface) if gaz is not None else None
+        if entry is not None and entry.type != "ORG":
+            entry = None
+        canonical = entry.canonical if entry else " ".join(surface.split())
+        out.append(Match(s, e, surface, "ORG", entry, canonical, entry.id if entry else None, source="rule:org"))
+    return out
+
+
+_LINK = re.compile(r",?[ \t]+(?:dan|&)[ \t]+|,[ \t]+")
+
+
+def _cut_links(text: str, s: int, e: int, gaz: Gazetteer | None) -> int:
+    links = list(_LINK.finditer(text, s, e))
+    if not links:
+        return e
+    if any("," in k.group() for k in links) and not re.search(r"[ \t](?:dan|&)[ \t]+", text[links[0].end():e]):
+        return links[0].start()
+    if gaz is not None:
+        starts = {mm.start for mm in gaz.match(text[s:e], gate=False)}
+        for k in links:
+            if k.end() - s in starts:
+                return k.start()
+    return e
 
 
 def find_admin_places(text: str, gaz: Gazetteer | None = None) -> list[Match]:
