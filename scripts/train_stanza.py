@@ -21,7 +21,7 @@ Example (the shipped model)::
         --train ../shared/data/ud-id-csui/id_csui-ud-train.conllu \\
                 ../shared/data/ud-id-gsd/id_gsd-ud-dev.conllu \\
         --test ../shared/data/ud-id-gsd/id_gsd-ud-test.conllu \\
-        --work /work/scratch/stanza --steps 6000 --out models/stanza-id
+        --work /work/scratch/stanza --steps 8000 --out models/stanza-id
 
 Licences: ud-id-csui and ud-id-gsd (v2.x) are CC BY-SA 4.0. The legacy r2.1 GSD train
 (CC BY-NC-SA) is refused by ``prepare``.
@@ -152,7 +152,7 @@ def find_pt(folder: Path, kind: str) -> Path:
 def export(args: argparse.Namespace) -> None:
     """Write the shipped folder: safetensors + JSON per model, meta.json."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from claimex.segment.stanza import pack_pt
+    from claimex.segment.stanza import MODEL_FILES, pack_pt
 
     work: Path = args.work
     tok_pt = Path(args.tokenizer_pt) if args.tokenizer_pt else find_pt(work / "saved_models" / "tokenize", "tokenizer")
@@ -161,8 +161,12 @@ def export(args: argparse.Namespace) -> None:
     out.mkdir(parents=True, exist_ok=True)
     pack_pt(tok_pt, out, "tokenizer")
     pack_pt(mwt_pt, out, "mwt")
+    for f in out.glob("*.safetensors"):
+        f.chmod(0o644)
+    verify_round_trip(tok_pt, mwt_pt, out, work)
     split = json.loads((work / "data_split.json").read_text())
     curve = _read_curve(work / "tokenizer_curve.tsv")
+    f1s = _read_log_f1(Path(args.log)) if args.log else []
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     import stanza
@@ -174,15 +178,44 @@ def export(args: argparse.Namespace) -> None:
         "language": "id",
         "claimex_version": ">=0.1,<0.2",
         "stanza_version_trained": stanza.__version__,
-        "files": {"tokenizer": ["tokenizer.safetensors", "tokenizer.json"], "mwt": ["mwt.safetensors", "mwt.json"]},
+        "files": {f: file_sha256(out / f) for f in MODEL_FILES},  # claimex.store.read_meta verifies these
         "data": split,
         "training": {"steps": args.steps, "eval_steps": args.eval_steps, "seed": args.seed,
                      "selected_checkpoint": tok_pt.name, "charlm": False,
                      "command": "scripts/train_stanza.py all (see README.md)"},
-        "dev_curve": [{"step": int(s), "dev_score": round(v, 5)} for s, v in curve],
+        "dev_curve": [{"step": int(s), "dev_score": round(v, 5), **(f1s[i] if i < len(f1s) else {})}
+                      for i, (s, v) in enumerate(curve)],
     })
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     logging.info("wrote %s", out)
+
+
+def verify_round_trip(tok_pt: Path, mwt_pt: Path, out: Path, work: Path) -> None:
+    """The rebuilt .pt files give the same predictions as the trained ones on the dev text."""
+    import tempfile
+
+    import stanza
+
+    from claimex.segment.stanza import built_model_dir
+
+    built = built_model_dir(out, Path(tempfile.mkdtemp(dir=work)))
+    text = (work / "data" / "tokenize" / f"{SHORT}.dev.txt").read_text(encoding="utf-8")
+
+    def run_with(tok: Path, mwt: Path) -> str:
+        nlp = stanza.Pipeline(lang="id", dir=str(built), processors="tokenize,mwt", tokenize_model_path=str(tok),
+                              mwt_model_path=str(mwt), download_method=None, logging_level="ERROR")
+        return "{:C}".format(nlp(text))
+
+    if run_with(tok_pt, mwt_pt) != run_with(built / "tokenizer.pt", built / "mwt.pt"):
+        sys.exit("round trip changed the predictions on the dev text; the packed model is not shipped as is")
+    logging.info("round trip verified: identical predictions on the dev text")
+
+
+def _read_log_f1(log: Path) -> list[dict[str, float]]:
+    """Token / sentence / MWT F1 of each dev evaluation, from the training log."""
+    rx = re.compile(r"token F1 = ([\d.]+), sentence F1 = ([\d.]+), mwt F1 = ([\d.]+)")
+    return [{"token_f1": float(a), "sentence_f1": float(b), "mwt_f1": float(c)}
+            for a, b, c in rx.findall(log.read_text(encoding="utf-8"))]
 
 
 def _read_curve(path: Path) -> list[tuple[float, float]]:
@@ -203,13 +236,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--test", help="UD CoNLL-U test file, scored once after training")
     ap.add_argument("--dev-fraction", type=float, default=0.15)
     ap.add_argument("--work", type=Path, default=Path("/work/scratch/stanza"))
-    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--steps", type=int, default=8000)
     ap.add_argument("--eval-steps", type=int, default=200)
     ap.add_argument("--checkpoint-every", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--out", type=Path, default=Path("models/stanza-id"))
     ap.add_argument("--tokenizer-pt", help="export this tokenizer checkpoint instead of the best-dev one")
     ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--log", help="the tokenizer training log, for per-step token/sentence F1 in meta.json")
     args = ap.parse_args(argv)
     args.work = args.work.resolve()
     args.out = args.out.resolve()

@@ -61,8 +61,23 @@ def test_is_a_segmenter(seg):
      ["Data kasus diperoleh dari BNN.", "Penelitian ini memakai data tahun 2020."]),
     ("Program itu didanai oleh UNODC. Hasilnya cukup baik bagi masyarakat.",
      ["Program itu didanai oleh UNODC.", "Hasilnya cukup baik bagi masyarakat."]),
+    ("Menurut Ahmad dkk. (2019), metode ini tepat. Hasilnya baik.",
+     ["Menurut Ahmad dkk. (2019), metode ini tepat.", "Hasilnya baik."]),
     ("Menurut Dr. Sari, kebijakan ini belum efektif.", ["Menurut Dr. Sari, kebijakan ini belum efektif."]),
     ("Saham PT. Maju Jaya naik pada tahun itu.", ["Saham PT. Maju Jaya naik pada tahun itu."]),
+    # "hal." / "hlm." are abbreviations only before a number
+    ("Penyebabnya ada tiga hal. Pertama, dana kurang.", ["Penyebabnya ada tiga hal.", "Pertama, dana kurang."]),
+    ("Lihat Sari (2019) hlm. 45 untuk rinciannya.", ["Lihat Sari (2019) hlm. 45 untuk rinciannya."]),
+    # "Al-Qur'an", "Syafi'i", "2000-an" end in words, not in the abbreviation "an" or an initial "i"
+    ("Kajian ini memakai tafsir dalam Al-Qur'an. Kajian lain menarik.",
+     ["Kajian ini memakai tafsir dalam Al-Qur'an.", "Kajian lain menarik."]),
+    ("Hal ini sejalan dengan mazhab Syafi'i. Pemahaman ini relevan.",
+     ["Hal ini sejalan dengan mazhab Syafi'i.", "Pemahaman ini relevan."]),
+    ("Programnya berjalan sejak awal 2000-an. Faktor penghambatnya banyak.",
+     ["Programnya berjalan sejak awal 2000-an.", "Faktor penghambatnya banyak."]),
+    # initials after a title are not a final acronym
+    ("Responden dirawat di RSJ Prof. HB. Saanin, sehingga cakupannya terbatas.",
+     ["Responden dirawat di RSJ Prof. HB. Saanin, sehingga cakupannya terbatas."]),
 ])
 def test_sentences(seg, block, expected):
     assert texts(seg, block) == expected
@@ -162,6 +177,14 @@ def _sent(text, start, end, words):
     ("Menurut Prof. Budi hal ini benar.", 14, ["Menurut Prof. Budi hal ini benar."]),
     # no space after the period: not a sentence break
     ("Bekerja sama dengan UN.GIFT dan ICAT.", 23, ["Bekerja sama dengan UN.GIFT dan ICAT."]),
+    # a closing quote Stanza put at the start of the next sentence goes back
+    ('Ia berkata, "Saya setuju." Lalu ia pergi.', 25, ['Ia berkata, "Saya setuju."', "Lalu ia pergi."]),
+    ('Ia berkata, "Saya setuju."', 25, ['Ia berkata, "Saya setuju."']),
+    # punctuation only: the tail of the previous sentence
+    ("Benarkah?!", 9, ["Benarkah?!"]),
+    # company suffixes and an acronym in brackets
+    ("Sahamnya dijual ke Encore Energy Pte. Ltd. pada 2009.", 37, ["Sahamnya dijual ke Encore Energy Pte. Ltd. pada 2009."]),
+    ("Asia Pte. Ltd. (SPA) menjual sahamnya.", 14, ["Asia Pte. Ltd. (SPA) menjual sahamnya."]),
     # a real break stays
     ("Hasilnya baik. Maka selesai.", 14, ["Hasilnya baik.", "Maka selesai."]),
 ])
@@ -180,3 +203,24 @@ def test_import_claimex_stays_light():
     code = "import claimex.segment.stanza, sys; print('stanza' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_threads_are_restored(seg):
+    """Stanza runs with ``threads`` torch threads; the caller's setting comes back afterwards."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        seg.segment(["Data dari BNN. Hasilnya naik."])
+        assert seg.threads == 1 and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_shipped_meta_lists_and_verifies_the_files():
+    from claimex.store import read_meta
+
+    meta = read_meta(DEFAULT_MODEL_DIR)  # checks every listed file's sha256
+    assert sorted(meta["files"]) == sorted(MODEL_FILES)
+    assert meta["name"] == "stanza-id" and meta["data"]["train_sentences"] > 0

@@ -7,8 +7,10 @@ own Stanza ``id`` models can be used instead with ``stanza_dir``. Nothing is dow
 
 A thin rule layer after Stanza fixes what it is known to miss on academic text: a break
 after a sentence-final ``dll.`` / ``dsb.`` / ``dst.``, after a sentence-final acronym
-(Stanza issue #1424), no break after a title or other never-final abbreviation, and a
-list marker (``1.``, ``a)``) kept with its item.
+(Stanza issue #1424), no break after a title, an initial or another never-final
+abbreviation (``hal.`` / ``hlm.`` only before a number), a list marker (``1.``, ``a)``) kept
+with its item, a closing quote kept with the sentence it closes, and punctuation-only
+pieces, ``Pte. Ltd.`` and a bracketed acronym after a period joined to what precedes them.
 
 Example:
     >>> seg = StanzaSegmenter()                                    # doctest: +SKIP
@@ -23,6 +25,8 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +37,18 @@ MODEL_FILES = ("tokenizer.safetensors", "tokenizer.json", "mwt.safetensors", "mw
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "stanza-id"
 
 # A period after these ends a sentence when a capitalised word follows (Stanza misses it).
-FINAL_ABBREV = re.compile(r"(?<![\w.])(?:dll|dsb|dst|dkk|sda|etc)\.(?=\s+[\"“‘(\[]?[A-Z0-9])")
+FINAL_ABBREV = re.compile(r"(?<![\w.])(?:dll|dsb|dst|dkk|sda|etc)\.(?=\s+[\"“‘]?[A-Z])")
 # An acronym ending a sentence: "… oleh BNN. Selanjutnya …" (Stanza issue #1424).
 FINAL_ACRONYM = re.compile(r"(?<![\w.])([A-Z][A-Z0-9&]*[A-Z0-9])\.(?=\s+[\"“‘]?[A-Z])")
 NOT_FINAL_ACRONYM = frozenset({"PT", "CV", "UD", "TBK", "NO", "HLM", "JL", "ST", "DR", "DRS", "IR", "PROF", "KH", "HJ"})
+CITATION_YEAR = re.compile(r"^\(\d{4}[a-z]?[),:;]")  # "(2019), …" continues "Ahmad dkk."
 LIST_MARKER = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)]|[-•*–])$")
-ABBREV_END = re.compile(r"(?<![\w])([\w.]*\w)\.$")
+# The word before a final period; "Al-Qur'an", "2000-an", "Syafi'i" are words, not "an" or "i".
+ABBREV_END = re.compile(r"(?<![\w'’-])([\w.'’-]*\w)\.$")
+# Initials after a title or an initial, not a final acronym: "RSJ Prof. HB. Saanin", "M. HB. Nasution".
+INITIALS_AFTER = re.compile(r"(?:\b(?:Dr|Drs|Dra|Prof|Ir|H|Hj|KH)|\b[A-Z])\.\s+$")
+CLOSING_QUOTES = frozenset({'"', "”", "’", "'", "»"})
+BEFORE_NUMBER = frozenset({"hal", "hlm"})  # page abbreviations: never final only before a number
 
 
 class StanzaSegmenter:
@@ -51,6 +61,12 @@ class StanzaSegmenter:
         batch_size: Stanza's ``tokenize_batch_size``.
         cache_dir: where the ``.pt`` files are rebuilt (default ``$CLAIMEX_CACHE`` or
             ``~/.cache/claimex``).
+        threads: torch CPU threads while Stanza runs (restored afterwards); ``None`` leaves
+            torch's setting alone. The default 1 is deliberate: the tokenizer is a small
+            character BiLSTM whose per-character steps are too small to share between
+            threads, and on a busy 2-core machine 2 threads were 5 to 50 times slower than 1
+            (``benchmarks/bench_segmentation.py --all-cores``). For more speed, run several
+            processes.
 
     Raises:
         FileNotFoundError: no model in either place.
@@ -65,8 +81,10 @@ class StanzaSegmenter:
     name = "stanza"
 
     def __init__(self, model_dir: str | Path | None = None, stanza_dir: str | Path | None = None,
-                 batch_size: int = 64, cache_dir: str | Path | None = None, rules: bool = True):
+                 batch_size: int = 64, cache_dir: str | Path | None = None, rules: bool = True,
+                 threads: int | None = 1):
         self.batch_size = batch_size
+        self.threads = threads
         self.rules = rules
         if stanza_dir is not None:
             self.tokenize_path, self.mwt_path, self.resources_dir = _user_stanza_models(Path(stanza_dir))
@@ -107,11 +125,27 @@ class StanzaSegmenter:
         todo = [i for i, b in enumerate(blocks) if b.strip()]
         if not todo:
             return out
-        docs = self.nlp([stanza.Document([], text=blocks[i]) for i in todo])
+        with torch_threads(self.threads):
+            docs = self.nlp([stanza.Document([], text=blocks[i]) for i in todo])
         for i, doc in zip(todo, docs):
             sents = [_sent_span(blocks[i], s) for s in doc.sentences]
             out[i] = fix_sentences(blocks[i], sents) if self.rules else sents
         return out
+
+
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run a block with ``n`` torch CPU threads, then restore the previous number."""
+    import torch
+
+    before = torch.get_num_threads()
+    if n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if n:
+            torch.set_num_threads(before)
 
 
 def _sent_span(text: str, sent: Any) -> SentSpan:
@@ -134,6 +168,13 @@ def fix_sentences(text: str, sents: list[SentSpan]) -> list[SentSpan]:
 def _merge(text: str, sents: list[SentSpan]) -> list[SentSpan]:
     merged: list[SentSpan] = []
     for s in sents:
+        if merged and _closing_quote_first(text, merged[-1], s):
+            p, q = merged[-1], s.tokens[0]  # '… kata Sari.' + '" Lalu …': the quote closes the previous one
+            merged[-1] = SentSpan(p.start, q.end, text[p.start:q.end], p.tokens + [q])
+            if len(s.tokens) == 1:
+                continue
+            a = s.tokens[1].start
+            s = SentSpan(a, s.end, text[a:s.end], s.tokens[1:])
         if merged and _join_with_previous(text, merged[-1], s):
             p = merged[-1]
             merged[-1] = SentSpan(p.start, s.end, text[p.start:s.end], p.tokens + s.tokens)
@@ -142,16 +183,36 @@ def _merge(text: str, sents: list[SentSpan]) -> list[SentSpan]:
     return merged
 
 
+def _closing_quote_first(text: str, prev: SentSpan, cur: SentSpan) -> bool:
+    """``cur`` starts with a quote that closes ``prev``: a quote token right after the previous
+    sentence's final punctuation and followed by a space (an opening quote touches its word)."""
+    q = cur.tokens[0]
+    return (q.text in CLOSING_QUOTES and prev.text[-1:] in ".!?" and text[prev.end:q.start].strip() == ""
+            and (q.end == len(text) or text[q.end].isspace()))
+
+
 def _join_with_previous(text: str, prev: SentSpan, cur: SentSpan) -> bool:
+    if not any(c.isalnum() for c in cur.text):
+        return True  # "?", "...": punctuation only, the tail of the previous sentence
+    if re.match(r"\([A-Z]+\)", cur.text):
+        return True  # "… Pte. Ltd." + "(SPA) menjual …": an acronym in brackets explains what precedes it
     if prev.end == cur.start and prev.text[-1:] in ".:" and cur.text[:1].isalnum():
         return True  # no space after the period: "UN.GIFT", "3.5", a URL
+    if CITATION_YEAR.match(cur.text):
+        return True
     if LIST_MARKER.match(prev.text.strip()):
         return True  # "1." alone: a list marker, keep it with its item
     m = ABBREV_END.search(prev.text)
     if m:
         word = m.group(1).lower()
+        if word in ("pte", "co") and cur.text.startswith("Ltd"):
+            return True  # "Encore Energy Pte. Ltd."
+        if word in BEFORE_NUMBER:
+            return cur.text[:1].isdigit()  # "hal. 45" joins; "tiga hal. Pertama" is a break
         if word in NEVER_FINAL or (len(word) == 1 and word.isalpha()):
             return True  # "Dr." / "M." (an initial) never end a sentence
+        if re.fullmatch(r"[A-Z]{2,3}", m.group(1)) and INITIALS_AFTER.search(prev.text, 0, m.start(1)):
+            return True  # "Prof. HB." + "Saanin": initials of a name
     return False
 
 
@@ -160,6 +221,8 @@ def _split(text: str, s: SentSpan) -> list[SentSpan]:
     for m in FINAL_ABBREV.finditer(s.text):
         cuts.append(s.start + m.end())
     for m in FINAL_ACRONYM.finditer(s.text):
+        if len(m.group(1)) <= 3 and INITIALS_AFTER.search(s.text, 0, m.start()):
+            continue
         if m.group(1).upper() not in NOT_FINAL_ACRONYM:
             cuts.append(s.start + m.end())
     cuts = sorted(c for c in set(cuts) if s.start < c < s.end)
