@@ -163,7 +163,7 @@ class TransformerClassifier:
     def __init__(self, model: Any, tokenizer: Any, labels: Sequence[str] = LABELS,
                  fmt: InputFormat | None = None, temperature: float = 1.0, abstain_threshold: float = 0.0,
                  meta: dict[str, Any] | None = None, name: str = "transformer",
-                 batch_size: int = 64, max_batch_tokens: int = 8192):
+                 batch_size: int = 16, max_batch_tokens: int = 4096):
         self.model = model
         self.tokenizer = tokenizer
         self.labels = tuple(labels)
@@ -296,15 +296,18 @@ class TransformerClassifier:
 
 
 def quantize_int8(model: Any) -> Any:
-    """Dynamic int8 quantisation of the encoder's ``nn.Linear`` layers (the head stays fp32)."""
+    """Dynamic int8 quantisation (per output channel) of the encoder's ``nn.Linear`` layers; the head
+    stays fp32. About 1.6× faster on CPU, at about 0.01 dev macro-F1 (docs/benchmarks.md)."""
     import warnings
 
     import torch
-    from torch.ao.quantization import quantize_dynamic
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao
-        model.encoder = quantize_dynamic(model.encoder, {torch.nn.Linear}, dtype=torch.qint8)
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        model.encoder = quantize_dynamic(model.encoder, {torch.nn.Linear: per_channel_dynamic_qconfig},
+                                         dtype=torch.qint8)
     return model
 
 
