@@ -274,8 +274,14 @@ def build_e5_backbone(out_dir: str | Path, source: str | Path | None = None) -> 
         }
         (tmp / "claimex-backbone.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         if out_dir.exists():
+            if _manifest_ok(out_dir, manifest["source_sha256"], check_weights=False) is not None:
+                return out_dir  # another process finished the same build first; ours is dropped
             shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
+        try:
+            tmp.rename(out_dir)
+        except OSError:  # lost a race to another process building the same folder
+            if _manifest_ok(out_dir, manifest["source_sha256"], check_weights=False) is None:
+                raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

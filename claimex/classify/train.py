@@ -234,17 +234,15 @@ def _layer_list(encoder: Any) -> Any:
     return layers if layers is not None and hasattr(encoder, "embeddings") else None
 
 
-class _Passthrough:
-    """Stands in for the embeddings module: returns the cached hidden states it is given."""
+def _passthrough() -> Any:
+    """A module that stands in for the embeddings: returns the cached hidden states it is given."""
+    import torch
 
-    def __new__(cls) -> Any:
-        import torch
+    class Passthrough(torch.nn.Module):
+        def forward(self, input_ids: Any = None, inputs_embeds: Any = None, **_: Any) -> Any:
+            return inputs_embeds
 
-        class Passthrough(torch.nn.Module):
-            def forward(self, input_ids: Any = None, inputs_embeds: Any = None, **_: Any) -> Any:
-                return inputs_embeds
-
-        return Passthrough()
+    return Passthrough()
 
 
 @contextlib.contextmanager
@@ -256,7 +254,7 @@ def only_layers(encoder: Any, start: int, stop: int | None, skip_embeddings: boo
     embeddings = encoder.embeddings
     encoder.encoder.layer = torch.nn.ModuleList(list(layers)[start:stop])
     if skip_embeddings:
-        encoder.embeddings = _Passthrough()
+        encoder.embeddings = _passthrough()
     try:
         yield
     finally:
@@ -364,20 +362,41 @@ def _trainable_state(model: Any) -> dict[str, Any]:
     return {k: v.detach().clone() for k, v in model.state_dict().items() if "lora_" in k or k.startswith("head.")}
 
 
-def _choose_abstain(probs: Any, gold: Sequence[int]) -> tuple[float, dict[str, float]]:
+def choose_abstain(probs: Any, gold: Sequence[int]) -> tuple[float, dict[str, Any]]:
     """The abstain threshold (score under which a claim becomes ``other``) that maximises dev
-    macro-F1 over a grid; 0 unless a threshold beats plain argmax by at least 0.002."""
+    macro-F1 over a grid; 0 unless a threshold beats plain argmax by at least 0.002. Also a
+    table (``grid``) of what higher thresholds do on dev: macro-F1, claim precision (the share
+    of predicted findings / recommendations / limitations that are right) and the share of
+    predicted claims kept.
+
+    Example:
+        >>> import numpy as np
+        >>> t, info = choose_abstain(np.array([[0.9, 0.05, 0.03, 0.02], [0.1, 0.1, 0.1, 0.7]]), [0, 3])
+        >>> t, info["grid"][0]["claim_precision"]
+        (0.0, 1.0)
+    """
+    from claimex.doc import CLAIM_LABELS
+
     gold_labels = [LABELS[g] for g in gold]
     rows = [dict(zip(LABELS, map(float, p))) for p in probs]
-    base = scores(gold_labels, decide(rows, 0.0))["macro_f1"]
+    base_pred = decide(rows, 0.0)
+    base = scores(gold_labels, base_pred)["macro_f1"]
+    n_claims = sum(p in CLAIM_LABELS for p in base_pred)
     best_t, best = 0.0, base
     for t in [0.35 + 0.05 * i for i in range(11)]:
         f = scores(gold_labels, decide(rows, t))["macro_f1"]
         if f > best + 0.002:
             best_t, best = round(t, 2), f
+    grid = []
+    for t in (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+        pred = decide(rows, t)
+        claims = [(p, g) for p, g in zip(pred, gold_labels) if p in CLAIM_LABELS]
+        grid.append({"threshold": t, "macro_f1": scores(gold_labels, pred)["macro_f1"],
+                     "claim_precision": sum(p == g for p, g in claims) / max(1, len(claims)),
+                     "claims_kept": len(claims) / max(1, n_claims)})
     kept = [p.max() >= best_t for p in probs]
     return best_t, {"dev_macro_f1_argmax": base, "dev_macro_f1_with_abstain": best,
-                    "dev_coverage": sum(kept) / max(1, len(kept))}
+                    "dev_coverage": sum(kept) / max(1, len(kept)), "grid": grid}
 
 
 def _log(config: TrainConfig, msg: str) -> None:
@@ -498,7 +517,7 @@ def train(config: TrainConfig) -> Path:
         dev_logits = runner.predict(dev_set, config.batch_size)
     temperature = fit_temperature(dev_logits, dev_set.gold)
     dev_probs = softmax(dev_logits / temperature)
-    abstain, abstain_info = _choose_abstain(dev_probs, dev_set.gold)
+    abstain, abstain_info = choose_abstain(dev_probs, dev_set.gold)
     calibration = {"method": "temperature scaling, fitted on dev by negative log-likelihood",
                    "temperature": temperature,
                    "dev_ece_before": expected_calibration_error(softmax(dev_logits), dev_set.gold),
@@ -523,7 +542,7 @@ def _sep_id_of(tokenizer: Any) -> int:
 
 
 def _save(config: TrainConfig, model: Any, spec: Any, fmt: InputFormat, lora_meta: dict[str, Any],
-          calibration: dict[str, Any], abstain: float, abstain_info: dict[str, float], history: list[dict],
+          calibration: dict[str, Any], abstain: float, abstain_info: dict[str, Any], history: list[dict],
           best_epoch: int, splits: dict[str, list], train_set: _Split, dev_set: _Split, seconds: float) -> Path:
     import claimex
     from safetensors.torch import save_file
@@ -640,8 +659,14 @@ def write_model_card(folder: str | Path, meta: dict[str, Any]) -> Path:
               f"Abstain threshold: **{meta['abstain_threshold']}**: {ab['rule']}; chosen as {ab['chosen']} "
               f"(dev macro-F1 {ab['dev_macro_f1_argmax']:.3f} by argmax, {ab['dev_macro_f1_with_abstain']:.3f} with it; "
               f"{ab['dev_coverage']:.0%} of dev sentences at or above it). To trade recall for precision, raise it: "
-              "`claimex.pipeline.Pipeline(model=..., abstain=0.8)` or `claimex evaluate MODEL DATA --abstain 0.8`.",
-              "", "## Limits", "",
+              "`claimex.pipeline.Pipeline(model=..., abstain=0.8)` or `claimex evaluate MODEL DATA --abstain 0.8`."]
+    if ab.get("grid"):
+        lines += ["", "What a higher threshold does on dev (claim precision: the share of sentences labelled finding, "
+                      "recommendation or limitation whose label is right; claims kept: relative to no threshold):", "",
+                  "| threshold | macro-F1 | claim precision | claims kept |", "|---:|---:|---:|---:|"]
+        lines += [f"| {g['threshold']:.2f} | {g['macro_f1']:.3f} | {g['claim_precision']:.3f} | {g['claims_kept']:.1%} |"
+                  for g in ab["grid"]]
+    lines += ["", "## Limits", "",
               "- Trained on the project's own annotated closing chapters (written for claimex in the style of real "
               "theses), not on a sample of real theses; expect lower scores on real, noisy PDF text.",
               "- One label per sentence; a sentence with two roles gets its main clause's role.",
@@ -659,5 +684,5 @@ def write_model_card(folder: str | Path, meta: dict[str, Any]) -> Path:
     return path
 
 
-__all__ = ["TrainConfig", "train", "corpus_hash", "load_splits_for_training", "make_dataset", "only_layers",
-           "write_model_card"]
+__all__ = ["TrainConfig", "train", "choose_abstain", "read_config_file", "corpus_hash", "load_splits_for_training",
+           "make_dataset", "only_layers", "write_model_card"]

@@ -306,8 +306,8 @@ def quantize_int8(model: Any) -> Any:
         warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao
         from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
-        model.encoder = quantize_dynamic(model.encoder, {torch.nn.Linear: per_channel_dynamic_qconfig},
-                                         dtype=torch.qint8)
+        quantize_dynamic(model.encoder, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8,
+                         inplace=True)
     return model
 
 
