@@ -152,6 +152,7 @@ def main() -> None:
         print(json.dumps(worker(args.worker, args)))
         return
 
+    load_at_start = os.getloadavg()[0]
     kinds = ("claimex", "pipeline", "pipeline-batch32") + (("claimex-int8",) if args.int8 else ())
     runs = {k: run_worker(k, args) for k in kinds}
     base = runs["claimex"]
@@ -166,7 +167,8 @@ def main() -> None:
              "claimex-int8": "claimex with `int8=True` (dynamic int8 linear layers; optional, not the default)"}
     lines = ["### Classifier speed", "",
              f"Script: `benchmarks/bench_classifier_speed.py` · run {dt.date.today().isoformat()} · "
-             f"{os.cpu_count()} CPU cores ({platform.machine()}) shared with other jobs, torch threads {base['threads']} · "
+             f"{os.cpu_count()} CPU cores ({platform.machine()}), load average {load_at_start:.1f} at the start, "
+             f"torch threads {base['threads']} · "
              f"model `{args.model}` (LoRA merged into the encoder) · the first {base['n']} dev + test sentences (with "
              f"their context pairs) · each system in its own process, best of {args.repeat} timed passes; loading excluded from "
              "the rate.", "",
@@ -185,7 +187,7 @@ def main() -> None:
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"date": dt.date.today().isoformat(), "model": args.model, "ratio_default": ratio,
-                               "ratio_batch32": ratio32,
+                               "ratio_batch32": ratio32, "load_at_start": load_at_start,
                                "runs": {k: {kk: vv for kk, vv in v.items() if kk != "labels"} for k, v in runs.items()}},
                               indent=1) + "\n", encoding="utf-8")
     if args.write_docs:
