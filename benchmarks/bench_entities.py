@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--json", default=None, help="also write the scores here")
     ap.add_argument("--note", default="", help="a paragraph to add under the thesis-text table (history, caveats)")
+    ap.add_argument("--tagger-adds", nargs="*", default=None,
+                    help="types the tagger may add on its own in `both` mode (default: the recogniser's)")
+    ap.add_argument("--no-speed", action="store_true", help="skip the speed and memory runs")
     ap.add_argument("--measure", default=None, choices=MODES, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure:
@@ -189,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     recs = {
         "gazetteer": EntityRecognizer(use_tagger=False),
         "tagger": EntityRecognizer(model_dir=args.model, use_gazetteer=False),
-        "both": EntityRecognizer(model_dir=args.model),
+        "both": EntityRecognizer(model_dir=args.model, **({"tagger_adds": args.tagger_adds}
+                                                           if args.tagger_adds is not None else {})),
     }
     results: dict = {"corpus": {}, "public": {}, "seeds": None, "speed": {}}
     corpus_rows, public_rows = [], []
@@ -213,11 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         "## Entities",
         "",
         f"Script: `benchmarks/bench_entities.py`; run {dt.date.today().isoformat()} on {platform.machine()} "
-        f"({os.cpu_count()} CPU cores, no GPU), tagger `{meta.get('name', 'none')}` "
+        f"({os.cpu_count()} CPU cores, no GPU), tagger `{meta.get('name') or meta.get('claimex', {}).get('name', 'none')}` "
         f"(data hash {meta.get('claimex', {}).get('data_hash', '-')}), gazetteer of "
         f"{len(recs['both'].gaz)} entries. Exact span + type matches. `gazetteer` = gazetteer + document "
         "acronyms + rules (numbered regulations with their titles, treaties, administrative places, head-word "
-        "organisations); `tagger` = the spaCy tagger alone; `both` = the shipped stage (rules first; the tagger "
+        "organisations); `tagger` = the learned tagger alone; `both` = the shipped stage (rules first; the tagger "
         f"adds {' and '.join(recs['both'].tagger_adds)} names of its own and may extend a rule's name).",
         "",
     ]
@@ -238,15 +242,15 @@ def main(argv: list[str] | None = None) -> int:
               "`both` mode): " + ", ".join(f"{r['surface']} {'✓' if r['found'] else '✗'}" for r in results["seeds"])
               + f" — {sum(r['found'] for r in results['seeds'])}/{len(results['seeds'])} found with the right type "
               "and canonical name."]
-    results["measure"] = speed(args.model, args.sets)
-    lines += ["", f"Speed and memory (public test texts, {results['measure'][0]['texts']} texts, "
+    results["measure"] = [] if args.no_speed else speed(args.model, args.sets)
+    lines += [] if args.no_speed else ["", f"Speed and memory (public test texts, {results['measure'][0]['texts']} texts, "
               f"{results['measure'][0]['chars']:,} characters; each mode in a fresh process, 1 thread; "
               f"tagger folder {model_size_mb(recs['both']):.1f} MB on disk):", "",
               "| mode | load s | texts/s | characters/s | peak RSS MB (Python + claimex alone) |",
               "|---|---:|---:|---:|---:|"]
-    lines += [f"| {m['mode']} | {m['load_s']} | {m['texts_per_s']} | {m['chars_per_s']:,} | {m['peak_rss_mb']} "
+    lines += [] if args.no_speed else [f"| {m['mode']} | {m['load_s']} | {m['texts_per_s']} | {m['chars_per_s']:,} | {m['peak_rss_mb']} "
               f"({m['python_rss_mb']}) |" for m in results["measure"]]
-    lines += ["", "Loading the tagger is mostly `import spacy` (which imports torch through thinc) and building "
+    lines += [] if args.no_speed else ["", "Loading the tagger is mostly `import spacy` (which imports torch through thinc) and building "
               "spaCy's Indonesian tokenizer (about 16,000 special cases); both are paid once per process."]
     block = "\n".join(lines)
     print(block)

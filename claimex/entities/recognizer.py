@@ -99,7 +99,8 @@ class EntityRecognizer:
     """Finds ORG / GPE / LAW entities; a pipeline stage and a text-level call.
 
     Args:
-        model_dir: a tagger folder (spaCy ``ner`` pipeline); default ``models/ner-id``.
+        model_dir: a tagger folder (a spaCy ``ner`` pipeline or a transformer token tagger, see
+            :func:`~claimex.entities.tagger.load_tagger`); default ``models/ner-id``.
         use_tagger: run the learned tagger (spaCy loads on first use).
         use_gazetteer: run the gazetteer, acronym and pattern rules.
         gazetteer: a gazetteer JSONL file instead of the shipped one.
@@ -124,11 +125,11 @@ class EntityRecognizer:
         self.use_tagger = use_tagger
         self._tagger: Any = None
         if use_tagger:
-            from claimex.entities.tagger import Tagger, default_model_dir
+            from claimex.entities.tagger import default_model_dir, load_tagger
             from claimex.errors import ModelNotFoundError
 
             try:
-                self._tagger = Tagger(model_dir)
+                self._tagger = load_tagger(model_dir)
             except ModelNotFoundError:
                 if model_dir is not None:
                     raise

@@ -126,6 +126,23 @@ class Tagger:
         return out
 
 
+def load_tagger(model_dir: str | Path | None = None) -> Any:
+    """The tagger in a folder, by its ``meta.json``: a spaCy :class:`Tagger` or a
+    :class:`~claimex.entities.transformer_tagger.TransformerTagger` (``"kind": "transformer-token"``).
+
+    Example:
+        >>> load_tagger("models/ner-id").predict(["Ia bekerja di Jakarta."])   # doctest: +SKIP
+        [[(14, 21, 'GPE')]]
+    """
+    from claimex.entities.transformer_tagger import KIND, TransformerTagger
+
+    folder = Path(model_dir) if model_dir else default_model_dir()
+    meta = folder / "meta.json"
+    if meta.is_file() and json.loads(meta.read_text(encoding="utf-8")).get("kind") == KIND:
+        return TransformerTagger(folder)
+    return Tagger(folder)
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> Any:
     """``spacy.load`` without re-reading the saved tokenizer.
