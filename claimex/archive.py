@@ -178,12 +178,14 @@ def batch(paths: Sequence[str | Path], out: str | Path, sections: str = "closing
           segmenter: Any = "auto", entities: bool = True, workers: int | None = None, force: bool = False,
           timeout_s: float = 120.0, max_memory_mb: int | None = 4096, max_mb: float = 200.0, max_pages: int = 3000,
           docs_per_batch: int = 16, engine: str = "local", address: str | None = None,
-          progress: bool = False) -> BatchSummary:
+          progress: bool = False, int8: bool = False) -> BatchSummary:
     """Label every thesis under ``paths`` and write one table of claims to ``out``.
 
     ``out`` ends in ``.jsonl``, ``.csv`` or ``.parquet``. Beside it go the manifest
     (``OUT.manifest.sqlite``) and the error report (``OUT.errors.jsonl``). An existing
-    output is resumed when its manifest is there; ``force`` starts afresh.
+    output is resumed when its manifest is there; ``force`` starts afresh. ``int8`` runs the
+    classifier with int8 linear layers: faster, and a few percent of labels differ from the
+    default (``docs/benchmarks.md``).
     """
     from claimex.ingest import iter_sources
 
@@ -202,8 +204,11 @@ def batch(paths: Sequence[str | Path], out: str | Path, sections: str = "closing
         for p in (out, manifest_path, errors_path, Path(f"{manifest_path}-wal"), Path(f"{manifest_path}-shm")):
             p.unlink(missing_ok=True)
     out.parent.mkdir(parents=True, exist_ok=True)
-    options = json.dumps({"sections": sections, "model": str(model), "segmenter": str(segmenter),
-                          "entities": entities})
+    opts: dict[str, Any] = {"sections": sections, "model": str(model), "segmenter": str(segmenter),
+                            "entities": entities}
+    if int8:  # only then, so that manifests written before the option existed still match
+        opts["int8"] = True
+    options = json.dumps(opts)
 
     errors: list[tuple[str, str]] = []
     sources = list(iter_sources(list(paths), errors))
@@ -271,7 +276,7 @@ def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str
 
     # Reading, cleaning, segmentation and entities run per document in the pool; the classifier
     # runs here on sentences pooled across documents.
-    nlp = Pipeline(model=model, segmenter="rules", entities=False)
+    nlp = Pipeline(model=model, segmenter="rules", entities=False, int8=bool(json.loads(options).get("int8")))
     prepare = (sections, str(segmenter), entities)
     workers = workers or max(1, min(os.cpu_count() or 1, 4))
     bar = _progress(progress, len(todo))
@@ -358,7 +363,8 @@ class RayLabeler:
         o = json.loads(options)
         self.sections = o["sections"]
         self.timeout_s, self.max_pages = timeout_s, max_pages
-        self.nlp = Pipeline(model=o["model"], segmenter=o["segmenter"], entities=o["entities"])
+        self.nlp = Pipeline(model=o["model"], segmenter=o["segmenter"], entities=o["entities"],
+                            int8=bool(o.get("int8")))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         from claimex.doc import Document

@@ -41,8 +41,8 @@ class Pipeline:
     """
 
     def __init__(self, model: object = "default", segmenter: object = "auto", entities: bool = True,
-                 abstain: float | None = None):
-        self.classifier = load_classifier(model)  # type: ignore[arg-type]
+                 abstain: float | None = None, int8: bool = False):
+        self.classifier = load_classifier(model, int8=int8)  # type: ignore[arg-type]
         self.segmenter = get_segmenter(segmenter) if isinstance(segmenter, str) else segmenter
         self.entities = _load_entities() if entities else None
         self.abstain = abstain if abstain is not None else getattr(self.classifier, "abstain_threshold", 0.0)

@@ -188,3 +188,16 @@ def test_ray_engine_equals_local(archive, tmp_path):
         ray.shutdown()
     assert s.succeeded == 14 and s.failed == len(BAD)
     assert out.read_text() == local.read_text()
+
+
+def test_int8_is_a_separate_run_with_nearly_the_same_claims(archive, tmp_path):
+    pytest.importorskip("torch")
+    opts = dict(OPTS, model="default", workers=1)
+    out = tmp_path / "claims.jsonl"
+    first = batch([archive], out, **opts)
+    plain = {(r["source"], r["start"]): r["label"] for r in map(json.loads, out.read_text().splitlines())}
+    again = batch([archive], out, int8=True, **opts)  # other options: labelled again, not skipped as unchanged
+    quant = {(r["source"], r["start"]): r["label"] for r in map(json.loads, out.read_text().splitlines())}
+    assert again.skipped_unchanged == 0 and again.succeeded == first.succeeded and again.failed == first.failed
+    keys = set(plain) | set(quant)
+    assert plain and sum(plain.get(k) == quant.get(k) for k in keys) / len(keys) >= 0.8
