@@ -199,7 +199,7 @@ def write_docs(res: dict) -> None:
         "| run | seconds | documents / min | claims | succeeded | failed | peak RSS main | peak RSS largest child |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    runs = [("loop of `claimex.extract()`", loop), ("`claimex batch` (2 reading processes)", bat)]
+    runs = [("loop of `claimex.extract()`", loop), ("`claimex batch` (2 worker processes)", bat)]
     if "batch_int8" in res:
         runs.append(("`claimex batch --int8` (optional)", res["batch_int8"]))
     for name, r in runs:
@@ -216,16 +216,15 @@ def write_docs(res: dict) -> None:
            f"the loop, {res['int8_same_claims']:.1%} of claims the same (same sentence, same label) as the default run."
            if "batch_int8" in res else ""),
         "",
-        "Where the time goes: the loop reads, cleans and labels one file at a time; `claimex batch` reads, "
-        "cleans, segments and tags entities in a process pool (one torch thread each) while the main process "
-        "classifies sentences pooled across documents in length-sorted batches. The classifier is the largest "
-        "share of the work, and in the loop it already runs on both cores through torch's own threads, so what "
-        "batch gains is the overlap of the single-threaded stages (reading, cleaning, Stanza, entities) with it: "
-        "with both cores busy for the whole run, batch is close to its ceiling (the CPU work divided by two), "
-        "and on an idle 2-core machine that ceiling is well under 1.8×. Load average when the runs started: "
-        f"loop {loop.get('load_at_start', '?')}, batch {bat.get('load_at_start', '?')}. An earlier run on the same "
-        "machine with other jobs on it (load 3-5), where torch's threads in the loop scaled worse, measured "
-        "1.75× (loop 10.4, batch 18.1 documents/min). "
+        "Where the time goes: the loop reads, cleans and labels one file at a time, running the classifier "
+        "(most of the work) on torch's threads across both cores and the other stages on one core. `claimex batch` "
+        "runs every stage in worker processes, one per core with one torch thread each: a worker reads, cleans, "
+        "segments and tags a chunk of documents, then classifies their sentences pooled in one call; the main "
+        "process records the results. A thread per process wastes less than two threads in one process, and no "
+        "stage leaves a core idle. Load average when the runs started: "
+        f"loop {loop.get('load_at_start', '?')}, batch {bat.get('load_at_start', '?')}. History: with the classifier "
+        "in the main process on two threads and only reading in the pool, batch measured 1.75× with other jobs on "
+        "the machine (load 3-5) and 1.40× and 1.18× on an idle one (2026-12-02). "
         "Resuming after an interruption skips documents already done (tested in `tests/test_batch.py`).",
         "<!-- END batch -->",
     ]

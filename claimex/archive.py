@@ -1,7 +1,8 @@
 """Batch labelling of thesis archives (``claimex batch``): parallel, resumable, fault-tolerant.
 
-Text extraction runs in a process pool; the models run in this process on batches of
-documents pooled together. Every finished document is committed to a SQLite manifest
+Every stage runs in a pool of worker processes, one torch thread each: a worker reads,
+cleans, segments and tags a chunk of documents, then classifies their sentences pooled in
+one call (the Ray engine does the same per batch in its actors). Every finished document is committed to a SQLite manifest
 (keyed by the SHA-256 of its bytes) with its claims, in one transaction, so a run
 killed at any moment (``kill -9`` included) resumes where it stopped, and documents
 already done are skipped on a re-run. The output file is written from the manifest in
@@ -90,8 +91,9 @@ class Manifest:
 
 # ---- extraction in worker processes ---------------------------------------------------------
 def _init_worker(max_mb: int | None) -> None:
-    """Cap a reading process's memory, and make it die with its parent (Linux)."""
-    try:  # a parent killed with -9 would otherwise leave its readers running
+    """Cap a worker process's memory growth at ``max_mb`` over what it inherited from its
+    parent, and make it die with its parent (Linux)."""
+    try:  # a parent killed with -9 would otherwise leave its workers running
         import ctypes
         import signal
 
@@ -101,8 +103,21 @@ def _init_worker(max_mb: int | None) -> None:
     if max_mb:
         import resource
 
-        limit = max_mb * 1024 * 1024
+        limit = (_address_space_mb() + max_mb) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _address_space_mb() -> int:
+    """This process's virtual size in MB (a forked worker starts with its parent's, which may hold
+    models and Ray already); 0 where /proc is missing."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
 
 
 def _timeout(signum, frame):  # noqa: ARG001
@@ -112,19 +127,20 @@ def _timeout(signum, frame):  # noqa: ARG001
 _WORKER_PIPELINES: dict[tuple, Any] = {}
 
 
-def _worker_pipeline(segmenter: str, entities: bool) -> Any:
-    """The per-document stages of a pipeline, built once per worker process."""
-    key = (segmenter, entities)
+def _worker_pipeline(segmenter: str, entities: bool, model: str = "rules", int8: bool = False) -> Any:
+    """A pipeline built once per worker process, running torch on one thread: a thread per
+    process wastes less than several threads per process when every core has a process."""
+    key = (segmenter, entities, model, int8)
     if key not in _WORKER_PIPELINES:
         from claimex.pipeline import Pipeline
 
         try:
             import torch
 
-            torch.set_num_threads(1)  # one thread per reading process; the pool gives the parallelism
+            torch.set_num_threads(1)
         except ImportError:
             pass
-        _WORKER_PIPELINES[key] = Pipeline(model="rules", segmenter=segmenter, entities=entities)
+        _WORKER_PIPELINES[key] = Pipeline(model=model, segmenter=segmenter, entities=entities, int8=int8)
     return _WORKER_PIPELINES[key]
 
 
@@ -166,6 +182,42 @@ def extract_text(name: str, data: bytes, timeout_s: float, max_pages: int,
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def process_chunk(items: list[tuple[str, bytes]], timeout_s: float, max_pages: int, options: str) -> list[dict]:
+    """Read, clean, segment and tag each document of a chunk (each under its own time limit),
+    then classify the chunk's sentences pooled in one call (runs in a worker). Returns per
+    document ``{"sentences", "claims"}`` or ``{"error"}``."""
+    import warnings
+
+    from claimex.doc import Document
+
+    o = json.loads(options)
+    nlp = _worker_pipeline(o["segmenter"], o["entities"], o["model"], bool(o.get("int8")))
+    results: list[dict] = []
+    docs: list[tuple[int, Document]] = []
+    for name, data in items:
+        res = extract_text(name, data, timeout_s, max_pages, (o["sections"], o["segmenter"], o["entities"]))
+        results.append(res)
+        if "doc" in res:
+            docs.append((len(results) - 1, Document.from_dict(res.pop("doc"))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            nlp.label([d for _, d in docs], sections=o["sections"])
+            labelled = docs
+        except Exception:  # find the document that broke the pooled call; label the others
+            labelled = []
+            for k, d in docs:
+                try:
+                    nlp.label([d], sections=o["sections"])
+                    labelled.append((k, d))
+                except Exception as exc:
+                    results[k] = {"error": f"labelling failed: {exc.__class__.__name__}: {exc}"}
+    for k, d in labelled:
+        results[k] = {"sentences": sum(1 for s in d.sentences if not s.is_heading),
+                      "claims": [c.to_dict() for c in nlp.claims(d)]}
+    return results
+
+
 # ---- the run --------------------------------------------------------------------------------
 @dataclass
 class _Item:
@@ -193,6 +245,9 @@ def batch(paths: Sequence[str | Path], out: str | Path, sections: str = "closing
     out = Path(out)
     if out.suffix not in OUTPUT_FORMATS:
         raise ClaimexError(f"--out must end in {', '.join(OUTPUT_FORMATS)}, found {out.name!r}")
+    if not isinstance(model, (str, Path)):
+        raise ClaimexError(f"batch loads the model in each worker process, so it needs a name or a model folder, "
+                           f"found a {type(model).__name__}; pass the folder the model was saved in")
     if engine not in ("local", "ray"):
         raise ClaimexError(f"engine must be 'local' or 'ray', found {engine!r}")
     manifest_path = out.with_name(out.name + ".manifest.sqlite")
@@ -267,68 +322,36 @@ def _batches(items: list[_Item], n: int) -> Iterator[list[_Item]]:
         yield items[i:i + n]
 
 
-def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str, *, sections, model, segmenter,
-               entities, workers, timeout_s, max_memory_mb, max_pages, docs_per_batch, progress, **_) -> None:
+def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str, *, timeout_s, max_pages, workers,
+               max_memory_mb, docs_per_batch, progress, **_) -> None:
     if not todo:
         return
-    from claimex.doc import Document
-    from claimex.pipeline import Pipeline
-
-    # Reading, cleaning, segmentation and entities run per document in the pool; the classifier
-    # runs here on sentences pooled across documents.
-    nlp = Pipeline(model=model, segmenter="rules", entities=False, int8=bool(json.loads(options).get("int8")))
-    prepare = (sections, str(segmenter), entities)
+    # Every stage runs in the pool: each worker reads a chunk of documents and classifies their
+    # sentences pooled; this process records the results as they come, in order.
     workers = workers or max(1, min(os.cpu_count() or 1, 4))
+    size = max(1, min(docs_per_batch, -(-len(todo) // (4 * workers))))  # small enough to keep every worker busy
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     bar = _progress(progress, len(todo))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(max_memory_mb,)) as pool:
-        # reading runs ahead in the pool while the models label the previous batch
-        pending: list[tuple[_Item, Future]] = [(it, pool.submit(extract_text, it.name, it.data, timeout_s, max_pages,
-                                                                      prepare))
-                                               for it in todo]
+        pending = [(chunk, pool.submit(process_chunk, [(it.name, it.data) for it in chunk], timeout_s, max_pages,
+                                       options)) for chunk in chunks]
         for it in todo:
             it.data = None
-        for chunk in _batches(pending, docs_per_batch):
-            docs, items = [], []
-            for it, fut in chunk:
-                try:
-                    res = fut.result()
-                except Exception as exc:  # a worker died (memory, a crash in a C library)
-                    res = {"error": f"the reading process failed ({exc.__class__.__name__})"}
+        for chunk, fut in pending:
+            try:
+                results = fut.result()
+            except Exception as exc:  # a worker died (memory, a crash in a C library)
+                results = [{"error": f"the worker process failed ({exc.__class__.__name__}: {exc})"}] * len(chunk)
+            for it, res in zip(chunk, results):
                 if "error" in res:
                     errors.append((it.name, res["error"]))
                     manifest.record(it.sha256, it.name, "failed", error=res["error"], options=options)
-                    continue
-                docs.append(Document.from_dict(res["doc"]))
-                items.append(it)
-            _label(nlp, docs, items, manifest, errors, options, sections)
+                else:
+                    manifest.record(it.sha256, it.name, "done", res["sentences"], res["claims"], options=options)
             if bar:
-                bar.update(len(chunk), sentences=sum(len(d.sentences) for d in docs))
+                bar.update(len(chunk), sentences=sum(r.get("sentences", 0) for r in results))
     if bar:
         bar.close()
-
-
-def _label(nlp, docs, items, manifest: Manifest, errors: list, options: str, sections: str) -> None:
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            nlp.label(docs, sections=sections)
-        except Exception:  # find the document that broke the batch; label the others
-            ok_docs, ok_items = [], []
-            for d, it in zip(docs, items):
-                try:
-                    nlp.label([d], sections=sections)
-                    ok_docs.append(d)
-                    ok_items.append(it)
-                except Exception as exc:
-                    errors.append((it.name, f"labelling failed: {exc.__class__.__name__}: {exc}"))
-                    manifest.record(it.sha256, it.name, "failed", error=str(exc), options=options)
-            docs, items = ok_docs, ok_items
-    for d, it in zip(docs, items):
-        claims = [c.to_dict() for c in nlp.claims(d)]
-        n = sum(1 for s in d.sentences if not s.is_heading)
-        manifest.record(it.sha256, it.name, "done", n, claims, options=options)
 
 
 class _Bar:

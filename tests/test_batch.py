@@ -198,6 +198,7 @@ def test_int8_is_a_separate_run_with_nearly_the_same_claims(archive, tmp_path):
     plain = {(r["source"], r["start"]): r["label"] for r in map(json.loads, out.read_text().splitlines())}
     again = batch([archive], out, int8=True, **opts)  # other options: labelled again, not skipped as unchanged
     quant = {(r["source"], r["start"]): r["label"] for r in map(json.loads, out.read_text().splitlines())}
+    assert first.failed == len(BAD), first.errors
     assert again.skipped_unchanged == 0 and again.succeeded == first.succeeded and again.failed == first.failed
     keys = set(plain) | set(quant)
     assert plain and sum(plain.get(k) == quant.get(k) for k in keys) / len(keys) >= 0.8

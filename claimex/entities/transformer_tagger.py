@@ -150,7 +150,6 @@ class TransformerTagger:
         self._tokenizer: Any = None
 
     def _load(self) -> None:
-        import torch
         from peft import inject_adapter_in_model
         from safetensors.torch import load_file
 
@@ -169,7 +168,6 @@ class TransformerTagger:
         model.load_state_dict(state, strict=False)
         merge_lora(model)
         model.eval()
-        torch.set_grad_enabled(False)
         self._model, self._tokenizer = model, tokenizer
 
     def predict(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
