@@ -205,7 +205,7 @@ def score(system: Any, items: list[SentenceInput], gold: list[str]) -> dict[str,
 
 
 def table(results: dict[str, dict[str, Any]], split: str) -> list[str]:
-    lines = [f"| system | macro-F1 | finding | recommendation | limitation | other |", "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| system | macro-F1 | finding | recommendation | limitation | other |", "|---|---:|---:|---:|---:|---:|"]
     best = max(r[split]["macro_f1"] for r in results.values() if split in r)
     for name, r in results.items():
         if split not in r:

@@ -6,7 +6,6 @@ import json
 import shutil
 import socket
 import sys
-from pathlib import Path
 
 import pytest
 

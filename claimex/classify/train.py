@@ -346,6 +346,33 @@ class _Runner:
         return out
 
 
+class LoraOptimizer:
+    """AdamW over LoRA weights and a head (each with its own learning rate), with a linear
+    warm-up then linear decay to zero over ``total_steps``, and gradient clipping at 1."""
+
+    def __init__(self, lora_params: list, head_params: list, lr: float, head_lr: float, weight_decay: float,
+                 total_steps: int, warmup: float):
+        import torch
+
+        self.params = lora_params + head_params
+        self.opt = torch.optim.AdamW([{"params": lora_params, "lr": lr}, {"params": head_params, "lr": head_lr}],
+                                     weight_decay=weight_decay)
+        warm = max(1, int(total_steps * warmup))
+        self.sched = torch.optim.lr_scheduler.LambdaLR(
+            self.opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total_steps - s) / max(1, total_steps - warm)))
+
+    def step(self, loss: Any) -> float:
+        """Back-propagate ``loss``, update, and return it as a float."""
+        import torch
+
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.params, 1.0)
+        self.opt.step()
+        self.sched.step()
+        self.opt.zero_grad(set_to_none=True)
+        return float(loss.detach())
+
+
 def _class_weights(gold: Sequence[int], how: str) -> list[float]:
     counts = [max(1, sum(1 for g in gold if g == k)) for k in range(len(LABELS))]
     n = sum(counts)
@@ -450,7 +477,7 @@ def train(config: TrainConfig) -> Path:
     train_set, dev_set = data["train"], data["dev"]
     _log(config, f"backbone {spec.name} ({spec.kind}); {len(splits['train'])} train docs / {len(train_set.ids)} "
                  f"sentences, {len(splits['dev'])} dev docs / {len(dev_set.ids)}; context={config.context}; "
-                 f"LoRA on the top {top} of {n_layers} layers" + (f", layers below cached" if start else ""))
+                 f"LoRA on the top {top} of {n_layers} layers" + (", layers below cached" if start else ""))
 
     runner = _Runner(model, pad, start)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[info]}"),
@@ -468,13 +495,9 @@ def train(config: TrainConfig) -> Path:
         head_params = list(model.head.parameters())
         for p in lora_params + head_params:
             p.requires_grad = True
-        opt = torch.optim.AdamW([{"params": lora_params, "lr": config.lr},
-                                 {"params": head_params, "lr": config.head_lr}], weight_decay=config.weight_decay)
         steps_per_epoch = math.ceil(len(train_set.ids) / config.batch_size)
-        total_steps = steps_per_epoch * config.epochs
-        warm = max(1, int(total_steps * config.warmup))
-        sched = torch.optim.lr_scheduler.LambdaLR(
-            opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total_steps - s) / max(1, total_steps - warm)))
+        opt = LoraOptimizer(lora_params, head_params, config.lr, config.head_lr, config.weight_decay,
+                            steps_per_epoch * config.epochs, config.warmup)
         weights = torch.tensor(_class_weights(train_set.gold, config.class_weighting))
         rng = random.Random(config.seed)
         best_f1, best_epoch, best_state, history = -1.0, 0, None, []
@@ -489,13 +512,7 @@ def train(config: TrainConfig) -> Path:
                         else contextlib.nullcontext():
                     logits = runner.logits(train_set, b)
                 y = torch.tensor([train_set.gold[i] for i in b])
-                loss = torch.nn.functional.cross_entropy(logits, y, weight=weights)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(lora_params + head_params, 1.0)
-                opt.step()
-                sched.step()
-                opt.zero_grad(set_to_none=True)
-                losses.append(float(loss.detach()))
+                losses.append(opt.step(torch.nn.functional.cross_entropy(logits, y, weight=weights)))
                 bar.update(task, advance=1, info=f"loss {sum(losses[-20:]) / len(losses[-20:]):.3f}")
             bar.remove_task(task)
             with only_layers(model.encoder, start, None, skip_embeddings=True) if runner.cached \
@@ -638,7 +655,7 @@ def write_model_card(folder: str | Path, meta: dict[str, Any]) -> Path:
              f"Corpus `{meta['data']['path']}` (sha256 `{meta['data']['sha256'][:16]}…`), fixed document splits: "
              + ", ".join(f"{k} {v['documents']} documents / {v['sentences']} sentences"
                          for k, v in meta["data"]["splits"].items()) + ".",
-             f"Training label counts: " + ", ".join(f"{k} {v}" for k, v in meta["data"]["label_counts_train"].items()) + ".",
+             "Training label counts: " + ", ".join(f"{k} {v}" for k, v in meta["data"]["label_counts_train"].items()) + ".",
              ""]
     for split in ("test", "dev"):
         m = meta.get("metrics", {}).get(split)

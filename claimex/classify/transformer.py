@@ -97,7 +97,6 @@ def pool_mask(input_ids: torch.Tensor, attention_mask: torch.Tensor, sep_id: int
 
 
 def _sentence_model_class() -> type:
-    import torch
     from torch import nn
 
     class SentenceModel(nn.Module):
@@ -192,7 +191,6 @@ class TransformerClassifier:
             >>> clf.predict([SentenceInput("Penulis menyadari penelitian ini belum sempurna.")])  # doctest: +SKIP
             [('limitation', 0.93)]
         """
-        import torch
         from peft import inject_adapter_in_model
         from safetensors.torch import load_file
 

@@ -211,7 +211,7 @@ def train(train_examples: Sequence[Any], dev_examples: Sequence[Any], out_dir: s
     from safetensors.torch import save_file
 
     from claimex.classify.backbone import load_backbone, resolve_backbone
-    from claimex.classify.train import _layer_list, _length_batches, _pad, only_layers
+    from claimex.classify.train import LoraOptimizer, _layer_list, _length_batches, _pad, only_layers
     from claimex.classify.transformer import lora_config
     from claimex.entities.evaluate import prf
 
@@ -274,12 +274,8 @@ def train(train_examples: Sequence[Any], dev_examples: Sequence[Any], out_dir: s
     head_params = list(model.head.parameters())
     for p in lora_params + head_params:
         p.requires_grad = True
-    opt = torch.optim.AdamW([{"params": lora_params, "lr": cfg.lr}, {"params": head_params, "lr": cfg.head_lr}],
-                            weight_decay=0.01)
-    steps = math.ceil(len(tr_enc) / cfg.batch_size) * cfg.epochs
-    warm = max(1, int(steps * cfg.warmup))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
+    opt = LoraOptimizer(lora_params, head_params, cfg.lr, cfg.head_lr, 0.01,
+                        math.ceil(len(tr_enc) / cfg.batch_size) * cfg.epochs, cfg.warmup)
     rng = random.Random(cfg.seed)
     best: tuple[float, int, Any] = (-1.0, 0, None)
     history = []
@@ -293,14 +289,8 @@ def train(train_examples: Sequence[Any], dev_examples: Sequence[Any], out_dir: s
                 y = torch.full((len(b), width), -100, dtype=torch.long)
                 for r, i in enumerate(b):
                     y[r, :len(tr_lab[i])] = torch.tensor(tr_lab[i])
-                loss = torch.nn.functional.cross_entropy(logits.reshape(-1, len(TAGS)), y.reshape(-1),
-                                                         ignore_index=-100)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(lora_params + head_params, 1.0)
-                opt.step()
-                sched.step()
-                opt.zero_grad(set_to_none=True)
-                losses.append(float(loss.detach()))
+                losses.append(opt.step(torch.nn.functional.cross_entropy(
+                    logits.reshape(-1, len(TAGS)), y.reshape(-1), ignore_index=-100)))
         f, per_type = dev_f1()
         history.append({"epoch": epoch, "loss": round(sum(losses) / len(losses), 4), "dev_f": round(f, 4),
                         "dev_per_type": per_type, "seconds": round(time.time() - t0, 1)})
