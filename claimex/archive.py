@@ -381,13 +381,10 @@ class RayLabeler:
     """Ray Data callable class: loads the pipeline once per actor, labels a batch of documents."""
 
     def __init__(self, options: str, timeout_s: float, max_pages: int):
-        from claimex.pipeline import Pipeline
-
         o = json.loads(options)
         self.sections = o["sections"]
         self.timeout_s, self.max_pages = timeout_s, max_pages
-        self.nlp = Pipeline(model=o["model"], segmenter=o["segmenter"], entities=o["entities"],
-                            int8=bool(o.get("int8")))
+        self.nlp = _worker_pipeline(o["segmenter"], o["entities"], o["model"], bool(o.get("int8")))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         from claimex.doc import Document
