@@ -329,7 +329,8 @@ def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str
     # Every stage runs in the pool: each worker reads a chunk of documents and classifies their
     # sentences pooled; this process records the results as they come, in order.
     workers = workers or max(1, min(os.cpu_count() or 1, 4))
-    size = max(1, min(docs_per_batch, -(-len(todo) // (4 * workers))))  # small enough to keep every worker busy
+    # chunks small enough that no worker idles long at the end, at most docs_per_batch documents
+    size = max(1, min(docs_per_batch, -(-len(todo) // (16 * workers))))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     bar = _progress(progress, len(todo))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(max_memory_mb,)) as pool:
