@@ -2,12 +2,12 @@
 
 Every stage runs in a pool of worker processes, one torch thread each: a worker reads,
 cleans, segments and tags a chunk of documents, then classifies their sentences pooled in
-one call (the Ray engine does the same per batch in its actors). Every finished document is committed to a SQLite manifest
-(keyed by the SHA-256 of its bytes) with its claims, in one transaction, so a run
-killed at any moment (``kill -9`` included) resumes where it stopped, and documents
-already done are skipped on a re-run. The output file is written from the manifest in
-the sorted order of the inputs, so a resumed run writes the same output as an
-uninterrupted one.
+one call (the Ray engine does the same per batch in its actors). Every finished document
+is committed to a SQLite manifest (keyed by the SHA-256 of its bytes) with its claims, in
+one transaction, so a run killed at any moment (``kill -9`` included) resumes where it
+stopped, and documents already done are skipped on a re-run. The output file is written
+from the manifest in the sorted order of the inputs, so a resumed run writes the same
+output as an uninterrupted one.
 
 Example:
     >>> summary = batch(["theses/"], out="claims.jsonl")      # doctest: +SKIP
@@ -248,6 +248,10 @@ def batch(paths: Sequence[str | Path], out: str | Path, sections: str = "closing
     if not isinstance(model, (str, Path)):
         raise ClaimexError(f"batch loads the model in each worker process, so it needs a name or a model folder, "
                            f"found a {type(model).__name__}; pass the folder the model was saved in")
+    if str(model) not in ("default", "rules", "baseline"):
+        from claimex import store
+
+        store.resolve(model)  # a missing model fails here, before any worker starts
     if engine not in ("local", "ray"):
         raise ClaimexError(f"engine must be 'local' or 'ray', found {engine!r}")
     manifest_path = out.with_name(out.name + ".manifest.sqlite")

@@ -202,3 +202,11 @@ def test_int8_is_a_separate_run_with_nearly_the_same_claims(archive, tmp_path):
     assert again.skipped_unchanged == 0 and again.succeeded == first.succeeded and again.failed == first.failed
     keys = set(plain) | set(quant)
     assert plain and sum(plain.get(k) == quant.get(k) for k in keys) / len(keys) >= 0.8
+
+
+def test_missing_model_fails_before_reading(archive, tmp_path):
+    from claimex.errors import ClaimexError
+
+    with pytest.raises(ClaimexError, match="neither a folder nor a known name"):
+        batch([archive], tmp_path / "c.jsonl", **{**OPTS, "model": "no-such-model"})
+    assert not (tmp_path / "c.jsonl.manifest.sqlite").exists()
