@@ -144,14 +144,12 @@ def _worker_pipeline(segmenter: str, entities: bool, model: str = "rules", int8:
     return _WORKER_PIPELINES[key]
 
 
-def extract_text(name: str, data: bytes, timeout_s: float, max_pages: int,
-                 prepare: tuple[str, str, bool] | None = None) -> dict[str, Any]:
-    """Read and clean one document (runs in a worker); with ``prepare`` = (sections, segmenter,
-    entities) also segment it and tag its entities. Returns the document as a dict or an error."""
+def _read(nlp: Any, name: str, data: bytes, timeout_s: float, max_pages: int, sections: str) -> Any:
+    """Read, clean, segment and tag one document under the time limit (runs in a worker);
+    returns the Document, or the reason it failed as a string."""
     import signal
     import threading
 
-    from claimex.clean import clean_document
     from claimex.ingest import read_bytes
 
     # The alarm works only in a main thread; Ray runs actors' code in other threads,
@@ -163,52 +161,48 @@ def extract_text(name: str, data: bytes, timeout_s: float, max_pages: int,
     try:
         doc = read_bytes(data, name)
         if len(doc.page_starts) > max_pages:
-            return {"error": f"{len(doc.page_starts)} pages, more than the limit of {max_pages} (--max-pages)"}
-        clean_document(doc)
-        if prepare:
-            sections, segmenter, entities = prepare
-            _worker_pipeline(segmenter, entities).prepare([doc], sections)
-        return {"doc": doc.to_dict()}
+            return f"{len(doc.page_starts)} pages, more than the limit of {max_pages} (--max-pages)"
+        nlp.prepare([doc], sections)
+        return doc
     except TimeoutError:
-        return {"error": f"reading took longer than {timeout_s:g} s (--timeout); the file may be huge or malformed"}
+        return f"reading took longer than {timeout_s:g} s (--timeout); the file may be huge or malformed"
     except MemoryError:
-        return {"error": "reading needed more memory than the limit (--max-memory-mb)"}
+        return "reading needed more memory than the limit (--max-memory-mb)"
     except ClaimexError as exc:
-        return {"error": getattr(exc, "reason", str(exc))}
+        return getattr(exc, "reason", str(exc))
     except Exception as exc:  # one bad file must never stop an archive run
-        return {"error": f"unexpected {exc.__class__.__name__}: {exc}"}
+        return f"unexpected {exc.__class__.__name__}: {exc}"
     finally:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def process_chunk(items: list[tuple[str, bytes]], timeout_s: float, max_pages: int, options: str) -> list[dict]:
-    """Read, clean, segment and tag each document of a chunk (each under its own time limit),
-    then classify the chunk's sentences pooled in one call (runs in a worker). Returns per
-    document ``{"sentences", "claims"}`` or ``{"error"}``."""
+def label_chunk(nlp: Any, items: Sequence[tuple[str, bytes]], timeout_s: float, max_pages: int,
+                sections: str) -> list[dict]:
+    """Read and prepare each document of a chunk (each under its own time limit), then classify
+    the chunk's sentences pooled in one call. Returns per document ``{"sentences", "claims"}``
+    or ``{"error"}``."""
     import warnings
 
-    from claimex.doc import Document
-
-    o = json.loads(options)
-    nlp = _worker_pipeline(o["segmenter"], o["entities"], o["model"], bool(o.get("int8")))
     results: list[dict] = []
-    docs: list[tuple[int, Document]] = []
+    docs: list[tuple[int, Any]] = []
     for name, data in items:
-        res = extract_text(name, data, timeout_s, max_pages, (o["sections"], o["segmenter"], o["entities"]))
-        results.append(res)
-        if "doc" in res:
-            docs.append((len(results) - 1, Document.from_dict(res.pop("doc"))))
+        doc = _read(nlp, name, data, timeout_s, max_pages, sections)
+        if isinstance(doc, str):
+            results.append({"error": doc})
+        else:
+            docs.append((len(results), doc))
+            results.append({})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            nlp.label([d for _, d in docs], sections=o["sections"])
+            nlp.label([d for _, d in docs], sections=sections)
             labelled = docs
         except Exception:  # find the document that broke the pooled call; label the others
             labelled = []
             for k, d in docs:
                 try:
-                    nlp.label([d], sections=o["sections"])
+                    nlp.label([d], sections=sections)
                     labelled.append((k, d))
                 except Exception as exc:
                     results[k] = {"error": f"labelling failed: {exc.__class__.__name__}: {exc}"}
@@ -216,6 +210,13 @@ def process_chunk(items: list[tuple[str, bytes]], timeout_s: float, max_pages: i
         results[k] = {"sentences": sum(1 for s in d.sentences if not s.is_heading),
                       "claims": [c.to_dict() for c in nlp.claims(d)]}
     return results
+
+
+def process_chunk(items: list[tuple[str, bytes]], timeout_s: float, max_pages: int, options: str) -> list[dict]:
+    """:func:`label_chunk` in a pool worker, with that worker's pipeline for ``options``."""
+    o = json.loads(options)
+    nlp = _worker_pipeline(o["segmenter"], o["entities"], o["model"], bool(o.get("int8")))
+    return label_chunk(nlp, items, timeout_s, max_pages, o["sections"])
 
 
 # ---- the run --------------------------------------------------------------------------------
@@ -335,7 +336,7 @@ def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str
     workers = workers or max(1, min(os.cpu_count() or 1, 4))
     # chunks small enough that no worker idles long at the end, at most docs_per_batch documents
     size = max(1, min(docs_per_batch, -(-len(todo) // (16 * workers))))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    chunks = list(_batches(todo, size))
     bar = _progress(progress, len(todo))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(max_memory_mb,)) as pool:
         pending = [(chunk, pool.submit(process_chunk, [(it.name, it.data) for it in chunk], timeout_s, max_pages,
@@ -392,24 +393,13 @@ class RayLabeler:
         self.nlp = _worker_pipeline(o["segmenter"], o["entities"], o["model"], bool(o.get("int8")))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        from claimex.doc import Document
-
+        items = [(name, bytes(data)) for name, data in zip(batch["name"], batch["data"])]
+        results = label_chunk(self.nlp, items, self.timeout_s, self.max_pages, self.sections)
         out: dict[str, list] = {"sha256": [], "name": [], "state": [], "sentences": [], "claims": [], "error": []}
-        docs, keep = [], []
-        for name, sha, data in zip(batch["name"], batch["sha256"], batch["data"]):
-            res = extract_text(name, bytes(data), self.timeout_s, self.max_pages)
-            if "error" in res:
-                for k, v in zip(out, (sha, name, "failed", 0, "[]", res["error"])):
-                    out[k].append(v)
-            else:
-                docs.append(Document.from_dict(res["doc"]))
-                keep.append((name, sha))
-        if docs:
-            self.nlp.process(docs, sections=self.sections)
-        for d, (name, sha) in zip(docs, keep):
-            claims = json.dumps([c.to_dict() for c in self.nlp.claims(d)], ensure_ascii=False)
-            n = sum(1 for s in d.sentences if not s.is_heading)
-            for k, v in zip(out, (sha, name, "done", n, claims, "")):
+        for name, sha, r in zip(batch["name"], batch["sha256"], results):
+            row = (sha, name, "failed" if "error" in r else "done", r.get("sentences", 0),
+                   json.dumps(r.get("claims", []), ensure_ascii=False), r.get("error", ""))
+            for k, v in zip(out, row):
                 out[k].append(v)
         return out
 
