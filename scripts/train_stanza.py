@@ -30,7 +30,6 @@ Licences: ud-id-csui and ud-id-gsd (v2.x) are CC BY-SA 4.0. The legacy r2.1 GSD 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
@@ -38,6 +37,8 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+from claimex.store import sha256_file
 
 TREEBANK = "UD_Indonesian-Claimex"
 SHORT = "id_claimex"
@@ -47,10 +48,6 @@ def read_sentences(path: Path) -> list[str]:
     """CoNLL-U sentences (blocks of lines) of a file, comments kept."""
     blocks = [b.strip("\n") for b in path.read_text(encoding="utf-8").split("\n\n")]
     return [b for b in blocks if b.strip()]
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def env_for(work: Path) -> dict[str, str]:
@@ -86,13 +83,13 @@ def prepare(args: argparse.Namespace) -> dict:
         n_dev = round(len(sents) * args.dev_fraction)
         train += sents[: len(sents) - n_dev]
         dev += sents[len(sents) - n_dev:]
-        sources.append({"file": p.name, "sha256": file_sha256(p), "sentences": len(sents),
+        sources.append({"file": p.name, "sha256": sha256_file(p), "sentences": len(sents),
                         "train": len(sents) - n_dev, "dev": n_dev})
     test_p = Path(args.test).resolve()
     test = read_sentences(test_p)
     for name, sents in (("train", train), ("dev", dev), ("test", test)):
         (tb / f"{SHORT}-ud-{name}.conllu").write_text("\n\n".join(sents) + "\n\n", encoding="utf-8")
-    info = {"sources": sources, "test": {"file": test_p.name, "sha256": file_sha256(test_p)},
+    info = {"sources": sources, "test": {"file": test_p.name, "sha256": sha256_file(test_p)},
             "dev_fraction": args.dev_fraction, "train_sentences": len(train), "dev_sentences": len(dev)}
     (work / "data_split.json").write_text(json.dumps(info, indent=2))
     py = sys.executable
@@ -177,7 +174,7 @@ def export(args: argparse.Namespace) -> None:
         "language": "id",
         "claimex_version": ">=0.1,<0.2",
         "stanza_version_trained": stanza.__version__,
-        "files": {f: file_sha256(out / f) for f in MODEL_FILES},  # claimex.store.read_meta verifies these
+        "files": {f: sha256_file(out / f) for f in MODEL_FILES},  # claimex.store.read_meta verifies these
         "data": split,
         "training": {"steps": args.steps, "eval_steps": args.eval_steps, "seed": args.seed,
                      "selected_checkpoint": tok_pt.name, "charlm": False,

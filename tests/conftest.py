@@ -46,3 +46,21 @@ def build_tiny_bert(folder: Path, texts: list[str]) -> Path:
                      intermediate_size=64, max_position_embeddings=128, pad_token_id=tok.token_to_id("[PAD]"))
     BertModel(cfg, add_pooling_layer=False).save_pretrained(str(folder))
     return folder
+
+
+_SEED_DOCS: dict = {}
+
+
+def seed_doc(seeds: Path, name: str, rules_pipeline, rec):
+    """A seed chapter read, cleaned, segmented by the rules and tagged by ``rec`` (cached per recogniser)."""
+    key = (name, id(rec))
+    if key not in _SEED_DOCS:
+        from claimex.clean import clean_document
+        from claimex.ingest import read
+
+        d = read(seeds / name)
+        clean_document(d)
+        rules_pipeline.segment([d])
+        rec.annotate([d])
+        _SEED_DOCS[key] = (d, rec)  # the recogniser is kept so that its id is not reused
+    return _SEED_DOCS[key][0]

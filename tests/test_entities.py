@@ -12,6 +12,7 @@ import pytest
 
 from claimex.entities import EntityRecognizer, Gazetteer, entity_counts, find_definitions, find_laws, head_type
 from claimex.entities.gazetteer import DATA
+from conftest import seed_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,21 +43,6 @@ SEED_FACTS = [
     ("004_1a9651c621a4b1d7.txt", "Pakistan", "GPE", "Pakistan"),
     ("004_1a9651c621a4b1d7.txt", "Kanada", "GPE", "Kanada"),
 ]
-
-_SEED_DOCS: dict = {}
-
-
-def seed_doc(seeds: Path, name: str, rules_pipeline, rec: EntityRecognizer):
-    if name not in _SEED_DOCS:
-        from claimex.clean import clean_document
-        from claimex.ingest import read
-
-        d = read(seeds / name)
-        clean_document(d)
-        rules_pipeline.segment([d])
-        rec.annotate([d])
-        _SEED_DOCS[name] = d
-    return _SEED_DOCS[name]
 
 
 @pytest.mark.parametrize("name,surface,typ,canonical", SEED_FACTS)

@@ -13,6 +13,7 @@ from claimex.entities import EntityRecognizer
 from claimex.entities.nerdata import Example, read_conll
 from claimex.entities.tagger import LABELS, Tagger, TaggerConfig, default_model_dir
 from claimex.errors import ModelNotFoundError
+from conftest import seed_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = default_model_dir()
@@ -100,32 +101,16 @@ def test_stage_with_tagger_keeps_gazetteer_names_and_adds_others(full):
 
 
 # ---- the seeds with the shipped stage (gazetteer + rules + tagger) -------------------------------
-_DOCS: dict = {}
-
-
-def _seed(seeds: Path, name: str, rules_pipeline, full: EntityRecognizer):
-    if name not in _DOCS:
-        from claimex.clean import clean_document
-        from claimex.ingest import read
-
-        d = read(seeds / name)
-        clean_document(d)
-        rules_pipeline.segment([d])
-        full.annotate([d])
-        _DOCS[name] = d
-    return _DOCS[name]
-
-
 @needs_model
 def test_seed_facts_with_tagger(seeds, rules_pipeline, full):
     from test_entities import SEED_FACTS
 
     for name, surface, typ, canonical in SEED_FACTS:
-        d = _seed(seeds, name, rules_pipeline, full)
+        d = seed_doc(seeds, name, rules_pipeline, full)
         ents = [e for s in d.sentences for e in s.entities if " ".join(e.text.split()) == surface]
         assert ents, f"{surface} not found in {name}"
         assert all(e.type == typ and e.canonical == canonical for e in ents), ents
-    d = _seed(seeds, "004_1a9651c621a4b1d7.txt", rules_pipeline, full)
+    d = seed_doc(seeds, "004_1a9651c621a4b1d7.txt", rules_pipeline, full)
     ents = [e for s in d.sentences for e in s.entities]
     k = next(i for i, e in enumerate(ents) if e.text == "United Nations Office on Drugs and Crime")
     assert ents[k + 1].text == "UNODC" and ents[k].id == ents[k + 1].id == "org:unodc"

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 from claimex.classify.base import SentenceInput
 from claimex.classify.evaluate import collect, decide, scores
 from claimex.classify.transformer import (FORMAT, WEIGHTS, InputFormat, SentenceModel, TransformerClassifier,
-                                          expected_calibration_error, fit_temperature, softmax)
+                                          expected_calibration_error, fit_temperature, pad_ids, softmax)
 from claimex.doc import LABELS
 from claimex.errors import ClaimexError
 
@@ -262,6 +262,37 @@ def only_layers(encoder: Any, start: int, stop: int | None, skip_embeddings: boo
         encoder.embeddings = embeddings
 
 
+def cache_lower_layers(encoder: Any, ids: Sequence[Sequence[int]], stop: int, pad: int, batch_size: int,
+                       progress: Callable[[int], None] | None = None) -> list[Any]:
+    """The output of the embeddings and blocks ``0:stop`` for each row of token ids, computed
+    once (those layers stay frozen), one ``[len, hidden]`` tensor per row."""
+    import torch
+
+    hidden: list[Any] = [None] * len(ids)
+    with torch.inference_mode(), only_layers(encoder, 0, stop, skip_embeddings=False):
+        for b in _length_batches([len(x) for x in ids], batch_size, None):
+            x, m = pad_ids([ids[i] for i in b], pad)
+            h = encoder(input_ids=x, attention_mask=m).last_hidden_state
+            for r, i in enumerate(b):
+                hidden[i] = h[r, :len(ids[i])].clone()
+            if progress:
+                progress(len(b))
+    return hidden
+
+
+def upper_layers(encoder: Any, ids: Sequence[Sequence[int]], hidden: Sequence[Any], batch: list[int],
+                 pad: int) -> tuple[Any, Any, Any]:
+    """The blocks above the cache for the rows ``batch`` (call it inside ``only_layers(encoder,
+    stop, None, skip_embeddings=True)``): the last hidden state, the padded ids and the mask."""
+    import torch
+
+    x, m = pad_ids([ids[i] for i in batch], pad)
+    h = torch.zeros((len(batch), x.shape[1], hidden[batch[0]].shape[-1]))
+    for r, i in enumerate(batch):
+        h[r, :len(ids[i])] = hidden[i]
+    return encoder(inputs_embeds=h, attention_mask=m).last_hidden_state, x, m
+
+
 # ---- training -----------------------------------------------------------------------------
 
 @dataclass
@@ -271,18 +302,6 @@ class _Split:
     gold: list[int]
     ids: list[list[int]]
     hidden: list[Any] = field(default_factory=list)  # cached frozen-layer outputs, one [len, H] per sentence
-
-
-def _pad(ids: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
-    import torch
-
-    width = max(len(x) for x in ids)
-    x = torch.full((len(ids), width), pad, dtype=torch.long)
-    m = torch.zeros((len(ids), width), dtype=torch.long)
-    for r, row in enumerate(ids):
-        x[r, :len(row)] = torch.tensor(row)
-        m[r, :len(row)] = 1
-    return x, m
 
 
 def _length_batches(lengths: Sequence[int], size: int, rng: random.Random | None) -> list[list[int]]:
@@ -310,28 +329,13 @@ class _Runner:
         return self.start > 0
 
     def fill_cache(self, split: _Split, batch_size: int, progress: Callable[[int], None]) -> None:
-        import torch
-
-        split.hidden = [None] * len(split.ids)
         self.model.eval()
-        with torch.inference_mode(), only_layers(self.encoder, 0, self.start, skip_embeddings=False):
-            for b in _length_batches([len(x) for x in split.ids], batch_size * 2, None):
-                x, m = _pad([split.ids[i] for i in b], self.pad)
-                h = self.encoder(input_ids=x, attention_mask=m).last_hidden_state
-                for r, i in enumerate(b):
-                    split.hidden[i] = h[r, :len(split.ids[i])].clone()
-                progress(len(b))
+        split.hidden = cache_lower_layers(self.encoder, split.ids, self.start, self.pad, batch_size * 2, progress)
 
     def logits(self, split: _Split, batch: list[int]) -> torch.Tensor:
-        import torch
-
-        x, m = _pad([split.ids[i] for i in batch], self.pad)
         if not self.cached:
-            return self.model(x, m)
-        h = torch.zeros((len(batch), x.shape[1], split.hidden[batch[0]].shape[-1]))
-        for r, i in enumerate(batch):
-            h[r, :len(split.ids[i])] = split.hidden[i]
-        out = self.encoder(inputs_embeds=h, attention_mask=m).last_hidden_state
+            return self.model(*pad_ids([split.ids[i] for i in batch], self.pad))
+        out, x, m = upper_layers(self.encoder, split.ids, split.hidden, batch, self.pad)
         return self.model.head(self.model.dropout(self.model.pooled(out, x, m)))
 
     def predict(self, split: _Split, batch_size: int) -> Any:

@@ -261,13 +261,7 @@ class TransformerClassifier:
         pad = self.tokenizer.pad_token_id or 0
         with torch.inference_mode():
             for batch in self.batches(ids):
-                width = max(len(ids[i]) for i in batch)
-                x = torch.full((len(batch), width), pad, dtype=torch.long)
-                m = torch.zeros((len(batch), width), dtype=torch.long)
-                for r, i in enumerate(batch):
-                    x[r, :len(ids[i])] = torch.tensor(ids[i])
-                    m[r, :len(ids[i])] = 1
-                out[batch] = self.model(x, m).float().numpy()
+                out[batch] = self.model(*pad_ids([ids[i] for i in batch], pad)).float().numpy()
         return out
 
     def predict_proba(self, items: Sequence[SentenceInput]) -> list[dict[str, float]]:
@@ -307,6 +301,19 @@ def quantize_int8(model: Any) -> Any:
         quantize_dynamic(model.encoder, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8,
                          inplace=True)
     return model
+
+
+def pad_ids(ids: Sequence[Sequence[int]], pad: int) -> tuple[Any, Any]:
+    """Token id rows padded to the longest, and their attention mask, as torch tensors."""
+    import torch
+
+    width = max(len(x) for x in ids)
+    x = torch.full((len(ids), width), pad, dtype=torch.long)
+    m = torch.zeros((len(ids), width), dtype=torch.long)
+    for r, row in enumerate(ids):
+        x[r, :len(row)] = torch.tensor(row)
+        m[r, :len(row)] = 1
+    return x, m
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -391,4 +398,4 @@ def fit_temperature(logits: np.ndarray, gold: Sequence[int]) -> float:
 
 
 __all__ = ["InputFormat", "TransformerClassifier", "SentenceModel", "pool_mask", "lora_config", "merge_lora",
-           "quantize_int8", "softmax", "fit_temperature", "expected_calibration_error", "set_threads", "WEIGHTS", "FORMAT"]
+           "quantize_int8", "pad_ids", "softmax", "fit_temperature", "expected_calibration_error", "set_threads", "WEIGHTS", "FORMAT"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -156,24 +155,15 @@ def _load(path: str) -> Any:
     return spacy.load(path, exclude=["tokenizer"])
 
 
-def _version(v: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
-
-
 def _check_version(meta: dict[str, Any], where: Path) -> None:
     """Warn when the model was made for other claimex versions (``">=0.1,<0.2"``)."""
     import claimex
+    from claimex.store import _version_ok
 
     spec = meta.get("claimex", {}).get("claimex_version", "")
-    have = _version(claimex.__version__)
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        op, v = re.match(r"(>=|<=|==|<|>)?\s*(.*)", part).groups()  # type: ignore[union-attr]
-        want = _version(v)
-        ok = {">=": have >= want, "<=": have <= want, "<": have < want, ">": have > want}.get(op or "==", have == want)
-        if not ok:
-            warnings.warn(f"{where}: made for claimex {spec}, this is claimex {claimex.__version__}; "
-                          "results may differ (retrain with scripts/train_ner.py)", stacklevel=3)
-            return
+    if spec and _version_ok(spec, claimex.__version__) is False:
+        warnings.warn(f"{where}: made for claimex {spec}, this is claimex {claimex.__version__}; "
+                      "results may differ (retrain with scripts/train_ner.py)", stacklevel=3)
 
 
 def _to_spacy(nlp: Any, examples: Sequence[Any]) -> list[Any]:

@@ -174,7 +174,8 @@ class TransformerTagger:
         """Spans ``(start, end, label)`` per text, offsets into that text."""
         import torch
 
-        from claimex.classify.train import _length_batches, _pad
+        from claimex.classify.train import _length_batches
+        from claimex.classify.transformer import pad_ids
 
         if self._model is None:
             self._load()
@@ -183,7 +184,7 @@ class TransformerTagger:
         out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
         with torch.inference_mode():
             for batch in _length_batches([len(ids) for ids, _ in enc], self.batch_size, None):
-                x, m = _pad([enc[i][0] for i in batch], pad)
+                x, m = pad_ids([enc[i][0] for i in batch], pad)
                 tags = self._model(x, m).argmax(-1)
                 for r, i in enumerate(batch):
                     n = len(enc[i][0])
@@ -211,7 +212,8 @@ def train(train_examples: Sequence[Any], dev_examples: Sequence[Any], out_dir: s
     from safetensors.torch import save_file
 
     from claimex.classify.backbone import load_backbone, resolve_backbone
-    from claimex.classify.train import LoraOptimizer, _layer_list, _length_batches, _pad, only_layers
+    from claimex.classify.train import (LoraOptimizer, _layer_list, _length_batches, cache_lower_layers, only_layers,
+                                        upper_layers)
     from claimex.classify.transformer import lora_config
     from claimex.entities.evaluate import prf
 
@@ -236,35 +238,25 @@ def train(train_examples: Sequence[Any], dev_examples: Sequence[Any], out_dir: s
     def prepare(examples: Sequence[Any]) -> tuple[list, list, list]:
         enc = _encode(tokenizer, [x.text for x in examples], cfg.max_length)
         labels = [bio_labels(offs, x.spans) for (ids, offs), x in zip(enc, examples)]
-        hidden: list[Any] = [None] * len(enc)
+        ids = [i for i, _ in enc]
         model.eval()
-        with torch.inference_mode(), only_layers(encoder, 0, start, skip_embeddings=False):
-            for b in _length_batches([len(ids) for ids, _ in enc], 64, None):
-                x, m = _pad([enc[i][0] for i in b], pad)
-                h = encoder(input_ids=x, attention_mask=m).last_hidden_state
-                for r, i in enumerate(b):
-                    hidden[i] = h[r, :len(enc[i][0])].clone()
-        return enc, labels, hidden
+        return enc, ids, labels, cache_lower_layers(encoder, ids, start, pad, 64)
 
-    tr_enc, tr_lab, tr_hid = prepare(train_examples)
-    dv_enc, _, dv_hid = prepare(dev_examples)
+    tr_enc, tr_ids, tr_lab, tr_hid = prepare(train_examples)
+    dv_enc, dv_ids, _, dv_hid = prepare(dev_examples)
     log(f"cached the lower {start} layers for {len(tr_enc)} train / {len(dv_enc)} dev examples "
         f"({time.time() - t0:.0f} s)")
 
-    def logits_of(enc: list, hid: list, batch: list[int]) -> Any:
-        x, m = _pad([enc[i][0] for i in batch], pad)
-        h = torch.zeros((len(batch), x.shape[1], hid[batch[0]].shape[-1]))
-        for r, i in enumerate(batch):
-            h[r, :len(enc[i][0])] = hid[i]
-        out = encoder(inputs_embeds=h, attention_mask=m).last_hidden_state
+    def logits_of(ids: list, hid: list, batch: list[int]) -> Any:
+        out, _, _ = upper_layers(encoder, ids, hid, batch, pad)
         return model.head(model.dropout(out))
 
     def dev_f1() -> tuple[float, dict]:
         model.eval()
         pred: list[list] = [[] for _ in dv_enc]
         with torch.inference_mode(), only_layers(encoder, start, None, skip_embeddings=True):
-            for b in _length_batches([len(ids) for ids, _ in dv_enc], 64, None):
-                tags = logits_of(dv_enc, dv_hid, b).argmax(-1)
+            for b in _length_batches([len(x) for x in dv_ids], 64, None):
+                tags = logits_of(dv_ids, dv_hid, b).argmax(-1)
                 for r, i in enumerate(b):
                     pred[i] = decode(dev_examples[i].text, dv_enc[i][1], tags[r, :len(dv_enc[i][0])].tolist())
         s = prf([x.spans for x in dev_examples], pred, TYPES)
@@ -283,8 +275,8 @@ def train(train_examples: Sequence[Any], dev_examples: Sequence[Any], out_dir: s
         model.train()
         losses = []
         with only_layers(encoder, start, None, skip_embeddings=True):
-            for b in _length_batches([len(ids) for ids, _ in tr_enc], cfg.batch_size, rng):
-                logits = logits_of(tr_enc, tr_hid, b)
+            for b in _length_batches([len(x) for x in tr_ids], cfg.batch_size, rng):
+                logits = logits_of(tr_ids, tr_hid, b)
                 width = logits.shape[1]
                 y = torch.full((len(b), width), -100, dtype=torch.long)
                 for r, i in enumerate(b):
