@@ -224,7 +224,8 @@ def write_docs(res: dict) -> None:
         "stage leaves a core idle. Load average when the runs started: "
         f"loop {loop.get('load_at_start', '?')}, batch {bat.get('load_at_start', '?')}. History: with the classifier "
         "in the main process on two threads and only reading in the pool, batch measured 1.75× with other jobs on "
-        "the machine (load 3-5) and 1.40× and 1.18× on an idle one (2026-12-02). "
+        "the machine (load 3-5) and 1.40× and 1.18× on an idle one; with every stage in the workers but a second "
+        "pipeline per worker for reading (Stanza and the entity stage loaded twice), 1.49× and 1.50× (2026-12-02). "
         "Resuming after an interruption skips documents already done (tested in `tests/test_batch.py`).",
         "<!-- END batch -->",
     ]
