@@ -210,3 +210,29 @@ def test_missing_model_fails_before_reading(archive, tmp_path):
     with pytest.raises(ClaimexError, match="neither a folder nor a known name"):
         batch([archive], tmp_path / "c.jsonl", **{**OPTS, "model": "no-such-model"})
     assert not (tmp_path / "c.jsonl.manifest.sqlite").exists()
+
+
+def test_worker_builds_one_pipeline_and_labels_a_chunk():
+    from claimex import archive
+
+    archive._WORKER_PIPELINES.clear()
+    # "baseline" names the rule classifier too; a reading pipeline of its own would use "rules"
+    options = json.dumps({"sections": "closing", "model": "baseline", "segmenter": "rules", "entities": False})
+    res = archive.process_chunk([("a.md", chapter(1).encode()), ("b.pdf", b"%PDF-1.4\n garbage")], 30.0, 100, options)
+    assert len(archive._WORKER_PIPELINES) == 1  # reading and labelling share it
+    assert res[0]["sentences"] == 4 and {c["label"] for c in res[0]["claims"]} >= {"finding", "recommendation"}
+    assert set(res[1]) == {"error"}
+
+
+def test_memory_guard_counts_from_the_inherited_size(monkeypatch):
+    import ctypes
+    import resource
+
+    from claimex import archive
+
+    seen = []
+    monkeypatch.setattr(archive, "_address_space_mb", lambda: 5000)
+    monkeypatch.setattr(resource, "setrlimit", lambda what, lim: seen.append((what, lim)))
+    monkeypatch.setattr(ctypes, "CDLL", lambda *a, **k: (_ for _ in ()).throw(OSError("not here")))  # no prctl on pytest
+    archive._init_worker(100)
+    assert seen == [(resource.RLIMIT_AS, (5100 * 1024 * 1024, 5100 * 1024 * 1024))]
