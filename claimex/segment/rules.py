@@ -6,12 +6,17 @@ import re
 
 from claimex.segment.base import SentSpan, TokSpan
 
+# Academic degrees after a name: "Siti Aminah, S.H., M.H., menyatakan …". Never final, except
+# after a comma and before a capitalised word: "… oleh Agus, S.H., M.H. Ia menuturkan …".
+DEGREES = frozenset("""
+s.h m.h s.e m.e m.si s.si s.pd m.pd s.kom m.kom s.ip m.ip s.sos m.sos s.t m.t s.kep s.km m.kes ph.d m.sc
+s.ag m.ag s.hum m.hum s.i.k s.ked s.farm m.m m.a m.b.a a.md a.md.keb a.md.kep
+""".split())
 # Abbreviations after which a period never ends a sentence.
 NEVER_FINAL = frozenset("""
-dr drg dra drs prof ir h hj no nomor nom hlm hal jl kec kab prov kel st tn ny sdr sdri bpk yth vol ed eds
-jo ps psl ayat art cf vs bdk lih misal mis pt cv ud tbk? s.h m.h s.e m.si s.pd m.pd s.kom m.kom s.ip m.ip
-s.sos m.sos s.t m.t s.kep ns s.km m.kes ph.d dipl a.n u.p s.d d.a an al
-""".split()) - {"tbk?"}
+dr drg dra drs prof ir h hj kh k.h no nomor nom hlm hal jl kec kab prov kel st tn ny sdr sdri bpk yth vol ed eds
+jo ps psl ayat art cf vs bdk lih misal mis pt cv ud pp tgl ns dipl a.n u.p s.d d.a an al
+""".split()) | DEGREES
 # Abbreviations that often end a sentence: a break when a capitalised word follows.
 MAYBE_FINAL = frozenset({"dll", "dsb", "dst", "tbk", "dkk", "etc", "sda"})
 # Abbreviations only before a number ("hal. 45"); "tiga hal. Pertama" ends a sentence.
@@ -66,15 +71,20 @@ class RuleSegmenter:
             before = re.search(r"(\w+)\.\s+$", text[max(0, start - 12):start])
             if before and (before.group(1).lower() in TITLES or re.fullmatch(r"[A-Z]", before.group(1))):
                 return False
+        if word in MAYBE_FINAL or (word == "al" and text[max(0, m.start() - 6):m.start()].endswith("et al")):
+            return after[:1].isupper() and not after.startswith("(")
+        if word in DEGREES and after[:1].isupper() and _after_comma(text, m.start() - len(word)):
+            return True
         if word in NEVER_FINAL or word.split(".")[-1] in NEVER_FINAL and "." in word:
             return False
         if re.fullmatch(r"[a-z]", word):  # an initial: "M. Nasir"
             return False
-        if word in MAYBE_FINAL:
-            return after[:1].isupper() and not after.startswith("(")
-        if word == "al" and text[max(0, m.start() - 6):m.start()].endswith("et al"):
-            return after[:1].isupper() and not after.startswith("(")
         return True
+
+
+def _after_comma(text: str, i: int) -> bool:
+    """A comma right before position ``i`` (spaces between): a degree after a name."""
+    return text[:i].rstrip().endswith(",")
 
 
 def _tokens(text: str, start: int, end: int) -> list[TokSpan]:

@@ -31,13 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from claimex.segment.base import SentSpan, TokSpan
-from claimex.segment.rules import NEVER_FINAL
+from claimex.segment.rules import DEGREES, NEVER_FINAL
 
 MODEL_FILES = ("tokenizer.safetensors", "tokenizer.json", "mwt.safetensors", "mwt.json")
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "stanza-id"
 
 # A period after these ends a sentence when a capitalised word follows (Stanza misses it).
-FINAL_ABBREV = re.compile(r"(?<![\w.])(?:dll|dsb|dst|dkk|sda|etc)\.(?=\s+[\"“‘]?[A-Z])")
+FINAL_ABBREV = re.compile(r"(?<![\w.])(?:dll|dsb|dst|dkk|sda|etc|et al)\.(?=\s+[\"“‘]?[A-Z])")
+# A degree closing a sentence: "… oleh Agus Setiawan, S.H., M.H. Ia menuturkan …".
+FINAL_DEGREE = re.compile(r"(?<=,\s)((?:[A-Z][a-zA-Z]{0,3}\.){2,})(?=\s+[\"“‘]?[A-Z])")
+# "!" or "?" (and a closing quote or bracket) before a capitalised word; Stanza sometimes runs on.
+FINAL_MARK = re.compile(r"[!?][\"”’)\]]*(?=\s+[\"“‘(]?[A-Z])")
 # An acronym ending a sentence: "… oleh BNN. Selanjutnya …" (Stanza issue #1424).
 FINAL_ACRONYM = re.compile(r"(?<![\w.])([A-Z][A-Z0-9&]*[A-Z0-9])\.(?=\s+[\"“‘]?[A-Z])")
 NOT_FINAL_ACRONYM = frozenset({"PT", "CV", "UD", "TBK", "NO", "HLM", "JL", "ST", "DR", "DRS", "IR", "PROF", "KH", "HJ"})
@@ -48,6 +52,7 @@ ABBREV_END = re.compile(r"(?<![\w'’-])([\w.'’-]*\w)\.$")
 # Initials after a title or an initial, not a final acronym: "RSJ Prof. HB. Saanin", "M. HB. Nasution".
 INITIALS_AFTER = re.compile(r"(?:\b(?:Dr|Drs|Dra|Prof|Ir|H|Hj|KH)|\b[A-Z])\.\s+$")
 CLOSING_QUOTES = frozenset({'"', "”", "’", "'", "»"})
+CLOSING_BRACKETS = {")": "(", "]": "["}
 BEFORE_NUMBER = frozenset({"hal", "hlm"})  # page abbreviations: never final only before a number
 
 
@@ -187,19 +192,26 @@ def _closing_quote_first(text: str, prev: SentSpan, cur: SentSpan) -> bool:
     """``cur`` starts with a quote that closes ``prev``: a quote token right after the previous
     sentence's final punctuation and followed by a space (an opening quote touches its word)."""
     q = cur.tokens[0]
+    if q.text in CLOSING_BRACKETS:  # "(Catatan … Lampiran 5." + ") Penelitian …"
+        opening = CLOSING_BRACKETS[q.text]
+        return prev.text[-1:] in ".!?" and prev.text.count(opening) > prev.text.count(q.text)
     return (q.text in CLOSING_QUOTES and prev.text[-1:] in ".!?" and text[prev.end:q.start].strip() == ""
             and (q.end == len(text) or text[q.end].isspace()))
 
 
 def _join_with_previous(text: str, prev: SentSpan, cur: SentSpan) -> bool:
-    if not any(c.isalnum() for c in cur.text):
-        return True  # "?", "...": punctuation only, the tail of the previous sentence
+    if not any(c.isalnum() for c in cur.text) or cur.text[:1] in ",;:":
+        return True  # "?", "...", ", menyatakan …": the tail of the previous sentence
+    if cur.text[:1].islower():
+        return True  # "… paspor, dll." + "yang …", "… bulan ..." + "bahkan …": no sentence starts in lower case
     if re.match(r"\([A-Z]+\)", cur.text):
         return True  # "… Pte. Ltd." + "(SPA) menjual …": an acronym in brackets explains what precedes it
     if prev.end == cur.start and prev.text[-1:] in ".:" and cur.text[:1].isalnum():
         return True  # no space after the period: "UN.GIFT", "3.5", a URL
     if CITATION_YEAR.match(cur.text):
         return True
+    if _inside_quote(prev.text) and re.search(r",\s*[”\"]", cur.text):
+        return True  # '“Siapa peduli?' + 'Kami tetap menanam,” ujar …': one quotation in a reporting sentence
     if LIST_MARKER.match(prev.text.strip()):
         return True  # "1." alone: a list marker, keep it with its item
     m = ABBREV_END.search(prev.text)
@@ -220,6 +232,12 @@ def _split(text: str, s: SentSpan) -> list[SentSpan]:
     cuts = []
     for m in FINAL_ABBREV.finditer(s.text):
         cuts.append(s.start + m.end())
+    for m in FINAL_DEGREE.finditer(s.text):
+        if m.group(1).rstrip(".").lower() in DEGREES:
+            cuts.append(s.start + m.end())
+    for m in FINAL_MARK.finditer(s.text):
+        if not _inside_quote(s.text[:m.end()]):  # '“Jangan!” Pesan' cuts; '“Apa? Kami …”' does not
+            cuts.append(s.start + m.end())
     for m in FINAL_ACRONYM.finditer(s.text):
         if len(m.group(1)) <= 3 and INITIALS_AFTER.search(s.text, 0, m.start()):
             continue
@@ -239,6 +257,11 @@ def _split(text: str, s: SentSpan) -> list[SentSpan]:
     if sum(len(p.tokens) for p in pieces) != len(s.tokens):
         return [s]
     return pieces
+
+
+def _inside_quote(before: str) -> bool:
+    """An opened quotation not yet closed: its "!" or "?" belongs to the quoted words."""
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 # ---- model files: safetensors + JSON  <->  Stanza .pt ---------------------------------------
