@@ -7,13 +7,16 @@ Order, per document:
    local meaning overrides the gazetteer (``Pajak Bumi dan Bangunan (PBB)`` makes
    ``PBB`` no organisation in that document);
 2. gazetteer names, numbered regulations (with the ``tentang …`` title that follows),
-   treaties, administrative places and names opened by a head word (``Dinas …``,
-   ``Puskesmas …``, ``SMP Negeri …``); where they overlap the longest wins;
+   treaties, administrative places, names opened by a head word (``Dinas …``,
+   ``Puskesmas …``, ``SMP Negeri …``) and English names closed by one (``Tanoto
+   Foundation``); where they overlap the longest wins;
 3. the tagger's places and laws (not on headings; organisations too with
    ``tagger_adds``) where no rule matched, and its names around rule names that they
    extend (``BAZNAS Kabupaten Lamongan`` over ``Kabupaten Lamongan``), minus capitalised
    phrases the document also writes in lower case; then every other occurrence of the
-   same surface in the document.
+   same surface in the document;
+4. an organisation joined with the place of its office after it (``Walhi Riau``) and
+   with a sub-unit written before it (``Bidang Humas Polda Riau``).
 
 Example:
     >>> rec = EntityRecognizer(use_tagger=False)
@@ -33,8 +36,8 @@ from typing import Any, Sequence
 from claimex.doc import Document, Entity
 from claimex.entities.acronyms import Definition, find_definitions
 from claimex.entities.gazetteer import Alias, Entry, Gazetteer, Index, Match, _alias_tokens
-from claimex.entities.rules import extend_law_titles, find_admin_places, find_laws, find_orgs
-from claimex.entities.text import is_upper_word, norm, tokenize
+from claimex.entities.rules import extend_law_titles, find_admin_places, find_en_orgs, find_laws, find_orgs
+from claimex.entities.text import is_upper_word, norm, slug, tokenize
 
 ORG_HEADS = {
     "badan", "kementerian", "kantor", "lembaga", "komisi", "dewan", "majelis", "mahkamah", "pengadilan", "kejaksaan",
@@ -228,6 +231,7 @@ class EntityRecognizer:
             cands += find_laws(text, self.gaz)
             cands += find_admin_places(text, self.gaz)
             cands += find_orgs(text, self.gaz)
+            cands += find_en_orgs(text, self.gaz)
             cands = extend_law_titles(text, cands)
         # longest first; ties: gazetteer/acronym before rules
         rank = {"gazetteer": 0, "acronym": 0}
@@ -240,7 +244,8 @@ class EntityRecognizer:
             kept, extra = self._tagger_entities(text, tagged, kept, blocked)
         else:
             extra = []
-        return sorted([_entity(m) for m in kept] + extra, key=lambda e: e.start)
+        ents = sorted([_entity(m) for m in kept] + extra, key=lambda e: e.start)
+        return _join_offices(text, ents) if self.use_gazetteer else ents
 
     def _tagger_entities(self, text: str, tagged: list[tuple[int, int, str]], kept: list[Match],
                          blocked: set[str]) -> tuple[list[Match], list[Entity]]:
@@ -308,6 +313,62 @@ def _extends(text: str, s: int, e: int, lab: str, inner: list[Match]) -> bool:
     if lab == "LAW":
         return first in LAW_HEADS
     return first in GPE_HEADS or norm(words[-1]) in DIRECTION_WORDS
+
+
+# An office of an organisation named by its place ("Walhi Riau", "Kadin Kabupaten Tasikmalaya", "IDI Cabang
+# Bantul", "Greenpeace Indonesia"): the corpus marks the whole as one ORG.
+OFFICE_GAP = re.compile(r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah|Regional)[ \t]+)?")
+# A sub-unit written before its organisation ("Bidang Humas Polda Riau", "Pimpinan Daerah Muhammadiyah",
+# "Ditresnarkoba Polda Kalimantan Barat"): the head opens a capitalised run that reaches the organisation.
+SUBUNIT_HEADS = (
+    "Bidang", "Bagian", "Seksi", "Subbagian", "Subbidang", "Subdirektorat", "Subdit", "Direktorat", "Kanwil",
+    "Kantor Wilayah", "Divisi", "Unit", "Satuan", "Sekretariat", "Biro", "Pusat", "Regional Office",
+    "Regional Support Office", "Pengurus Besar", "Pengurus Pusat", "Pengurus Wilayah", "Pengurus Cabang",
+    "Pengurus Daerah", "Pimpinan Pusat", "Pimpinan Wilayah", "Pimpinan Daerah", "Pimpinan Cabang", "Dewan Pimpinan",
+    # police and military units
+    "Ditreskrimum", "Ditreskrimsus", "Ditresnarkoba", "Ditlantas", "Ditpolairud", "Ditintelkam", "Ditbinmas",
+    "Ditsamapta", "Dittipidum", "Dittipidsus", "Dittipidnarkoba", "Dittipidter", "Dittipidsiber", "Satreskrim",
+    "Satresnarkoba", "Satlantas", "Satintelkam", "Satbinmas", "Satpolairud", "Korpolairud", "Baharkam",
+    "Baintelkam", "Bareskrim",
+)
+PARTY_UNITS = frozenset({"DPP", "DPW", "DPD", "DPC"})  # Dewan Pimpinan Pusat / Wilayah / Daerah / Cabang
+_SUBUNIT = re.compile(
+    r"(?:(?<=[\s(\"“])|^)(?:" + "|".join(sorted((h.replace(" ", r"[ \t]+") for h in SUBUNIT_HEADS), key=len, reverse=True))
+    + r")(?:(?:[ \t]+|,[ \t]+|[ \t]+dan[ \t]+)(?:[A-Z][\w&'’./-]*|[IVX]+|\d{1,4}))*[ \t]+$")
+
+# "Kepala Seksi Humas Polresta Banyuwangi": a person's post; the corpus marks the organisation only
+ROLE_BEFORE = re.compile(r"\b(?:Kepala|Ketua|Wakil|Sekretaris|Direktur|Anggota|Staf|Petugas|Penyidik|Kasubdit|Kasat)"
+                         r"[ \t]+$", re.IGNORECASE)
+
+
+def _join_offices(text: str, ents: list[Entity]) -> list[Entity]:
+    """Join an organisation with the place of its office after it and with a sub-unit before it."""
+    out: list[Entity] = []
+    for e in ents:
+        prev = out[-1] if out else None
+        gap = text[prev.end:e.start] if prev is not None else ""
+        if (prev is not None and prev.type == "ORG" and e.type == "GPE" and OFFICE_GAP.fullmatch(gap)
+                and norm(prev.text.split()[0]) != "pemerintah"):
+            ident = f"{prev.id}:{slug(e.canonical or e.text)}" if prev.id else None
+            canonical = " ".join([prev.canonical or prev.text, *gap.split(), e.canonical or e.text])
+            out[-1] = Entity(text[prev.start:e.end], "ORG", prev.start, e.end, canonical, ident, prev.source)
+            continue
+        if prev is not None and prev.type == "ORG" and prev.text in PARTY_UNITS and e.type == "ORG" and gap == " ":
+            # "DPD Persatuan Perawat Nasional Indonesia": a regional board, not the Senate
+            out[-1] = Entity(text[prev.start:e.end], "ORG", prev.start, e.end, f"{prev.text} {e.canonical or e.text}",
+                             None, e.source)
+            continue
+        out.append(e)
+    for k, e in enumerate(out):
+        if e.type != "ORG":
+            continue
+        lo = out[k - 1].end if k else 0
+        m = _SUBUNIT.search(text, max(lo, e.start - 120), e.start)
+        if m and "\n" not in m.group() and not ROLE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+            s = m.start()
+            canonical = " ".join(text[s:e.start].split()) + " " + (e.canonical or e.text)
+            out[k] = Entity(text[s:e.end], "ORG", s, e.end, canonical, None, e.source)
+    return out
 
 
 def _entity(m: Match) -> Entity:

@@ -102,7 +102,7 @@ TREATY_RULE = re.compile(
 _TITLE_WORD = r"(?:[A-Z][\w'’-]*|\d[\w-]*)(?:[./]\w[\w'’-]*)*"
 _TITLE_HEADS_ORG = r"(?:Badan|Kementerian|Dinas|Lembaga|Komisi|Pemerintah|Kantor|Direktorat)\b"
 _TITLE_HEADS_LAW = (r"(?:Undang|UU|Peraturan|Keputusan|Putusan|Instruksi|Surat|Perpres|Perppu|PP|Permen\w*|Perda"
-                    r"|Qanun)\b")
+                    r"|Qanun|Konvensi|Protokol|Kovenan|Deklarasi|Piagam|Statuta)\b")
 # "dan" / "," / "serta" end the title when another regulation or a body follows ("… tentang Wakaf dan Peraturan
 # Pemerintah …"); other small words ("atas", "yang", "oleh") only when a body follows
 _TITLE_AND = rf"(?:,?[ \t]+(?:dan|serta|atau)[ \t]+|,[ \t]*)(?!{_TITLE_HEADS_ORG}|{_TITLE_HEADS_LAW})"
@@ -209,6 +209,10 @@ ORG_RULE_HEADS = {
     "Jaringan", "Aliansi", "Koalisi", "Bank", "Perusahaan", "Perum", "Perumda", "Puskesmas", "Rumah Sakit", "Tim",
     "Satuan", "Satgas", "Gugus Tugas", "Unit", "Program", "Gerakan", "Otoritas", "Pusat", "Laboratorium",
     "Kelompok Tani", "Pokdarwis", "Paguyuban",
+    "Lapas", "Rutan", "Rumah Detensi Imigrasi", "Rudenim", "Lantamal", "Lanal", "Lanud", "Koramil", "Kodim", "Korem",
+    "Kodam", "Pondok Pesantren", "Gapoktan", "Kelompok Wanita Tani", "Karang Taruna", "Posyandu", "Posbindu",
+    "Stasiun Meteorologi", "Stasiun Klimatologi", "Stasiun Geofisika", "BUMDes",
+    "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH",
     "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
     "MTs", "MTsN", "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
 }
@@ -289,4 +293,46 @@ def find_admin_places(text: str, gaz: Gazetteer | None = None) -> list[Match]:
             continue
         canonical = f"{prefix} {entry.canonical if entry is not None and entry.type == 'GPE' else name}"
         out.append(Match(s, e, text[s:e], "GPE", None, canonical, f"gpe:{slug(canonical)}", source="rule:admin"))
+    return out
+
+
+# English names of bodies, by their last word: "Tanoto Foundation", "Australian Border Force", "The Nature
+# Conservancy", "Human Rights Watch". Indonesian words that open a sentence are not part of them.
+EN_ORG_LAST = (
+    "Foundation", "International", "Conservancy", "Force", "Institute", "Organization", "Organisation", "Agency",
+    "Association", "Council", "Commission", "Fund", "Watch", "Alliance", "Coalition", "Society", "Centre",
+    "Center", "Authority", "Service", "Union", "Federation", "Initiative", "Partnership", "Trust", "Corporation",
+    "Committee", "Secretariat", "Mission", "Programme", "Bureau", "Office", "Department", "Ministry", "University",
+    "College", "Bank", "Company",
+)
+_EN_WORD = r"[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*"
+EN_ORG_RULE = re.compile(
+    rf"(?<![\w.&'’-])((?:{_EN_WORD}[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*){{1,6}}(?:" + "|".join(EN_ORG_LAST) + ")"
+    # "… Centre for Law Enforcement Cooperation", "… Alliance for Net Zero"
+    + rf"(?:[ \t]+(?:of|for|on)(?:[ \t]+the)?(?:[ \t]+{_EN_WORD})+(?:[ \t]+and(?:[ \t]+{_EN_WORD})+)?)?)\b(?![.-]\w)"
+    rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:Agreement|Convention|Protocol|Act|Declaration|Charter|Treaty)\b)")  # "… Partnership Agreement": a law
+NOT_IN_EN_NAME = frozenset("""
+menurut bagi oleh selain dalam pada untuk dengan melalui bersama sementara namun kemudian hal peran pihak bantuan
+dukungan kerja sama program lembaga organisasi dan atau serta yaitu yakni adapun sedangkan tetapi karena sejak
+hingga sampai dari ke di laporan data hasil temuan penelitian menurut selanjutnya berdasarkan terhadap antara
+""".split())
+
+
+def find_en_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
+    """Bodies with an English name ending in a body word: ``Tanoto Foundation``, ``Australian Border Force``."""
+    out = []
+    for m in EN_ORG_RULE.finditer(text):
+        s, e = m.span(1)
+        words = text[s:e].split()
+        while words and words[0].lower() in NOT_IN_EN_NAME:  # "Menurut Tanoto Foundation"
+            s = text.index(words[1], s + len(words[0])) if len(words) > 1 else e
+            words = words[1:]
+        if len(words) < 2 or words[0].lower() in ("of", "for", "and", "on"):
+            continue
+        surface = text[s:e]
+        entry = gaz.lookup(surface) if gaz is not None else None
+        if entry is not None and entry.type != "ORG":
+            entry = None
+        canonical = entry.canonical if entry else " ".join(surface.split())
+        out.append(Match(s, e, surface, "ORG", entry, canonical, entry.id if entry else None, source="rule:org"))
     return out
