@@ -313,3 +313,12 @@ def test_law_title_stops_at_the_next_regulation_or_body(rec):
 ])
 def test_places_and_not_places(rec, text, expected):
     assert spans(rec, text) == expected
+
+
+def test_tagger_names_end_in_a_name_word():
+    from claimex.entities.recognizer import _drop_lower_tail
+
+    text = "Kementerian Agama dan pemerintah daerah alangkah baiknya"
+    assert text[slice(*_drop_lower_tail(text, 0, len("Kementerian Agama dan pemerintah daerah alangkah")))] == \
+        "Kementerian Agama"
+    assert _drop_lower_tail("Bank Indonesia", 0, 14) == (0, 14)

@@ -257,7 +257,7 @@ class EntityRecognizer:
         out: list[Entity] = []
         surfaces: dict[str, str] = {}
         for s, e, lab in tagged:
-            s, e = _trim(text, s, e)
+            s, e = _drop_lower_tail(text, *_trim(text, s, e))
             surface = text[s:e]
             if e <= s or not _plausible(surface) or surface in blocked or _written_lower(text, surface):
                 continue
@@ -303,6 +303,8 @@ def _extends(text: str, s: int, e: int, lab: str, inner: list[Match]) -> bool:
         return False
     if sum(m.type == lab for m in inner) > 1:
         return False
+    if any(re.search(r"(?:,|\b(?:dan|serta|atau))[ \t]", text[s:m.start]) for m in inner if m.type in ("ORG", "LAW")):
+        return False  # "Pemerintah Indonesia dan International Organization for Migration": two names
     words = text[s:e].split()
     first = norm(words[0])
     if first == "pemerintah" and len(inner) == 1 and inner[0].entry is not None and inner[0].entry.kind in (
@@ -390,6 +392,16 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
             break
         e -= 1
     return s, e
+
+
+def _drop_lower_tail(text: str, s: int, e: int) -> tuple[int, int]:
+    """A name ends in a capitalised word or a number: the tagger's "Kementerian Agama dan pemerintah
+    daerah alangkah" is "Kementerian Agama"."""
+    while True:
+        words = list(re.finditer(r"\S+", text[s:e]))
+        if len(words) < 2 or not words[-1].group()[:1].islower():
+            return s, e
+        s, e = _trim(text, s, s + words[-2].end())
 
 
 NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Za-z][.)]|[IVXLC]+\.)\s+")

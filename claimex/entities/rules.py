@@ -210,7 +210,7 @@ ORG_RULE_HEADS = {
     "Satuan", "Satgas", "Gugus Tugas", "Unit", "Program", "Gerakan", "Otoritas", "Pusat", "Laboratorium",
     "Kelompok Tani", "Pokdarwis", "Paguyuban",
     "Lapas", "Rutan", "Rumah Detensi Imigrasi", "Rudenim", "Lantamal", "Lanal", "Lanud", "Koramil", "Kodim", "Korem",
-    "Kodam", "Pondok Pesantren", "Gapoktan", "Kelompok Wanita Tani", "Karang Taruna", "Posyandu", "Posbindu",
+    "Kodam", "Komando", "Pondok Pesantren", "Gapoktan", "Kelompok Wanita Tani", "Karang Taruna", "Posyandu", "Posbindu",
     "Stasiun Meteorologi", "Stasiun Klimatologi", "Stasiun Geofisika", "BUMDes",
     "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH",
     "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
