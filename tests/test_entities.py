@@ -272,6 +272,9 @@ def test_len_and_lookup():
     ("Menurut Tanoto Foundation dan Australian Border Force, hal itu benar.",
      [("Tanoto Foundation", "ORG", None), ("Australian Border Force", "ORG", None)]),
     ("Teknologi Software Defined Network dipakai.", []),
+    ("Rapat DPW PPNI Jawa Tengah dan Bidang Keperawatan RSUD dr. Kariadi.",
+     [("DPW PPNI Jawa Tengah", "ORG", None), ("Bidang Keperawatan RSUD dr. Kariadi", "ORG", None)]),
+    ("Siswa kelas XI SMA Negeri 2 Bima ikut.", [("SMA Negeri 2 Bima", "ORG", None)]),
     ("Kamboja, Amerika Serikat, Tiongkok", [("Kamboja", "GPE", "gpe:cambodia"), ("Amerika Serikat", "GPE", "gpe:usa"),
                                            ("Tiongkok", "GPE", "gpe:china")]),
 ])

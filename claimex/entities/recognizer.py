@@ -325,7 +325,7 @@ OFFICE_GAP = re.compile(r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah|Regional)
 SUBUNIT_HEADS = (
     "Bidang", "Bagian", "Seksi", "Subbagian", "Subbidang", "Subdirektorat", "Subdit", "Direktorat", "Kanwil",
     "Kantor Wilayah", "Divisi", "Unit", "Satuan", "Sekretariat", "Biro", "Pusat", "Regional Office",
-    "Regional Support Office", "Pengurus Besar", "Pengurus Pusat", "Pengurus Wilayah", "Pengurus Cabang",
+    "Regional Support Office", "Komite", "Satker", "Stasiun", "Posbakum", "Poltekkes", "Pengurus Besar", "Pengurus Pusat", "Pengurus Wilayah", "Pengurus Cabang",
     "Pengurus Daerah", "Pimpinan Pusat", "Pimpinan Wilayah", "Pimpinan Daerah", "Pimpinan Cabang", "Dewan Pimpinan",
     # police and military units
     "Ditreskrimum", "Ditreskrimsus", "Ditresnarkoba", "Ditlantas", "Ditpolairud", "Ditintelkam", "Ditbinmas",
@@ -333,13 +333,15 @@ SUBUNIT_HEADS = (
     "Satresnarkoba", "Satlantas", "Satintelkam", "Satbinmas", "Satpolairud", "Korpolairud", "Baharkam",
     "Baintelkam", "Bareskrim",
 )
+LAW_WORD = re.compile(r"\b(?:Agreement|Convention|Protocol|Treaty|Charter|Declaration)\b")
+UNIT_ACRONYM = re.compile(r"(?:(?<=\s)|^)(?![IVXLCDM]+\b)([A-Z]{2,8})[ \t]+$")  # not "kelas XI"
 PARTY_UNITS = frozenset({"DPP", "DPW", "DPD", "DPC"})  # Dewan Pimpinan Pusat / Wilayah / Daerah / Cabang
 _SUBUNIT = re.compile(
     r"(?:(?<=[\s(\"“])|^)(?:" + "|".join(sorted((h.replace(" ", r"[ \t]+") for h in SUBUNIT_HEADS), key=len, reverse=True))
     + r")(?:(?:[ \t]+|,[ \t]+|[ \t]+dan[ \t]+)(?:[A-Z][\w&'’./-]*|[IVX]+|\d{1,4}))*[ \t]+$")
 
-# "Kepala Seksi Humas Polresta Banyuwangi": a person's post; the corpus marks the organisation only
-ROLE_BEFORE = re.compile(r"\b(?:Kepala|Ketua|Wakil|Sekretaris|Direktur|Anggota|Staf|Petugas|Penyidik|Kasubdit|Kasat)"
+# "Kepala Seksi Humas Polresta Banyuwangi": the head of a unit, a post; the corpus marks the organisation only
+ROLE_BEFORE = re.compile(r"\b(?:Kepala|Ketua|Wakil|Sekretaris|Direktur|Kasubdit|Kasat|Kasi|Kabid|Kabag)"
                          r"[ \t]+$", re.IGNORECASE)
 
 
@@ -355,6 +357,8 @@ def _join_offices(text: str, ents: list[Entity]) -> list[Entity]:
             canonical = " ".join([prev.canonical or prev.text, *gap.split(), e.canonical or e.text])
             out[-1] = Entity(text[prev.start:e.end], "ORG", prev.start, e.end, canonical, ident, prev.source)
             continue
+        if e.type == "ORG" and LAW_WORD.search(e.text):
+            e = Entity(e.text, "LAW", e.start, e.end, e.canonical, e.id, e.source)  # "ASEAN Agreement on …"
         if prev is not None and prev.type == "ORG" and prev.text in PARTY_UNITS and e.type == "ORG" and gap == " ":
             # "DPD Persatuan Perawat Nasional Indonesia": a regional board, not the Senate
             out[-1] = Entity(text[prev.start:e.end], "ORG", prev.start, e.end, f"{prev.text} {e.canonical or e.text}",
@@ -365,6 +369,10 @@ def _join_offices(text: str, ents: list[Entity]) -> list[Entity]:
         if e.type != "ORG":
             continue
         lo = out[k - 1].end if k else 0
+        a = UNIT_ACRONYM.search(text, max(lo, e.start - 12), e.start)
+        if a:  # "DPW PPNI Kalimantan Barat", "RMI PCNU Jombang": an acronym of a unit before its organisation
+            e = out[k] = Entity(text[a.start():e.end], "ORG", a.start(), e.end,
+                                f"{a.group(1)} {e.canonical or e.text}", None, e.source)
         m = _SUBUNIT.search(text, max(lo, e.start - 120), e.start)
         if m and "\n" not in m.group() and not ROLE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
             s = m.start()
@@ -385,7 +393,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     m = NUMBERING.match(text[s:e])  # "5.2 Saran", "a. Bagi …": a list or section number is no part of a name
     if m:
         s += m.end()
-    while e > s and text[e - 1] in " ,;:.-–—'\"“”’)":
+    while e > s and text[e - 1] in " ,;:.-–—'\"“”’)(":
         if text[e - 1] == "." and e - s <= 6 and text[s:e].count(".") > 1:  # keep "U.S."
             break
         if text[e - 1] == ")" and "(" in text[s:e]:

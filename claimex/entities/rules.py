@@ -213,6 +213,9 @@ ORG_RULE_HEADS = {
     "Kodam", "Komando", "Pondok Pesantren", "Gapoktan", "Kelompok Wanita Tani", "Karang Taruna", "Posyandu", "Posbindu",
     "Stasiun Meteorologi", "Stasiun Klimatologi", "Stasiun Geofisika", "BUMDes",
     "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH",
+    "Harian", "Majalah", "Koran", "Tribun", "Radar", "Samsat", "KPH", "KKG", "MGMP", "KUA",
+    "Diskominfo", "Dinkes", "Disdik", "Disdukcapil", "Dispendukcapil", "Disnaker", "Disperindag", "Dishub", "Dinsos",
+    "DPMPTSP", "Satker", "Poltekkes", "Posbakum", "Kanwil",
     "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
     "MTs", "MTsN", "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
 }
@@ -244,7 +247,8 @@ def find_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
         before = text[:s].rstrip(" \t")
         prev = before.split()[-1] if before.split() and not before.endswith("\n") else ""
         ahead = before[:len(before) - len(prev)].rstrip(" \t")
-        if prev[:1].isupper() and prev[-1:].isalnum() and ahead[-1:].isalnum() | (ahead[-1:] == ","):
+        if not m.group("head").isupper() and prev[:1].isupper() and prev[-1:].isalnum() and \
+                ahead[-1:].isalnum() | (ahead[-1:] == ","):
             continue  # "Amerika Serikat": the head word inside another name (a sentence's first word is fine)
         e = _cut_links(text, s, e, gaz)
         words = text[s:e].split()
