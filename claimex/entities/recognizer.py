@@ -36,8 +36,9 @@ from typing import Any, Sequence
 from claimex.doc import Document, Entity
 from claimex.entities.acronyms import Definition, find_definitions
 from claimex.entities.gazetteer import Alias, Entry, Gazetteer, Index, Match, _alias_tokens
+from claimex.entities.offices import join_offices
 from claimex.entities.rules import extend_law_titles, find_admin_places, find_en_orgs, find_laws, find_orgs
-from claimex.entities.text import is_upper_word, norm, slug, tokenize
+from claimex.entities.text import is_upper_word, norm, tokenize
 
 ORG_HEADS = {
     "badan", "kementerian", "kantor", "lembaga", "komisi", "dewan", "majelis", "mahkamah", "pengadilan", "kejaksaan",
@@ -245,7 +246,7 @@ class EntityRecognizer:
         else:
             extra = []
         ents = sorted([_entity(m) for m in kept] + extra, key=lambda e: e.start)
-        return _join_offices(text, ents) if self.use_gazetteer else ents
+        return join_offices(text, ents) if self.use_gazetteer else ents
 
     def _tagger_entities(self, text: str, tagged: list[tuple[int, int, str]], kept: list[Match],
                          blocked: set[str]) -> tuple[list[Match], list[Entity]]:
@@ -315,70 +316,6 @@ def _extends(text: str, s: int, e: int, lab: str, inner: list[Match]) -> bool:
     if lab == "LAW":
         return first in LAW_HEADS
     return first in GPE_HEADS or norm(words[-1]) in DIRECTION_WORDS
-
-
-# An office of an organisation named by its place ("Walhi Riau", "Kadin Kabupaten Tasikmalaya", "IDI Cabang
-# Bantul", "Greenpeace Indonesia"): the corpus marks the whole as one ORG.
-OFFICE_GAP = re.compile(r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah|Regional)[ \t]+)?")
-# A sub-unit written before its organisation ("Bidang Humas Polda Riau", "Pimpinan Daerah Muhammadiyah",
-# "Ditresnarkoba Polda Kalimantan Barat"): the head opens a capitalised run that reaches the organisation.
-SUBUNIT_HEADS = (
-    "Bidang", "Bagian", "Seksi", "Subbagian", "Subbidang", "Subdirektorat", "Subdit", "Direktorat", "Kanwil",
-    "Kantor Wilayah", "Divisi", "Unit", "Satuan", "Sekretariat", "Biro", "Pusat", "Regional Office",
-    "Regional Support Office", "Komite", "Satker", "Stasiun", "Posbakum", "Poltekkes", "Pengurus Besar", "Pengurus Pusat", "Pengurus Wilayah", "Pengurus Cabang",
-    "Pengurus Daerah", "Pimpinan Pusat", "Pimpinan Wilayah", "Pimpinan Daerah", "Pimpinan Cabang", "Dewan Pimpinan",
-    # police and military units
-    "Ditreskrimum", "Ditreskrimsus", "Ditresnarkoba", "Ditlantas", "Ditpolairud", "Ditintelkam", "Ditbinmas",
-    "Ditsamapta", "Dittipidum", "Dittipidsus", "Dittipidnarkoba", "Dittipidter", "Dittipidsiber", "Satreskrim",
-    "Satresnarkoba", "Satlantas", "Satintelkam", "Satbinmas", "Satpolairud", "Korpolairud", "Baharkam",
-    "Baintelkam", "Bareskrim",
-)
-LAW_WORD = re.compile(r"\b(?:Agreement|Convention|Protocol|Treaty|Charter|Declaration)\b")
-UNIT_ACRONYM = re.compile(r"(?:(?<=\s)|^)(?![IVXLCDM]+\b)([A-Z]{2,8})[ \t]+$")  # not "kelas XI"
-PARTY_UNITS = frozenset({"DPP", "DPW", "DPD", "DPC"})  # Dewan Pimpinan Pusat / Wilayah / Daerah / Cabang
-_SUBUNIT = re.compile(
-    r"(?:(?<=[\s(\"“])|^)(?:" + "|".join(sorted((h.replace(" ", r"[ \t]+") for h in SUBUNIT_HEADS), key=len, reverse=True))
-    + r")(?:(?:[ \t]+|,[ \t]+|[ \t]+dan[ \t]+)(?:[A-Z][\w&'’./-]*|[IVX]+|\d{1,4}))*[ \t]+$")
-
-# "Kepala Seksi Humas Polresta Banyuwangi": the head of a unit, a post; the corpus marks the organisation only
-ROLE_BEFORE = re.compile(r"\b(?:Kepala|Ketua|Wakil|Sekretaris|Direktur|Kasubdit|Kasat|Kasi|Kabid|Kabag)"
-                         r"[ \t]+$", re.IGNORECASE)
-
-
-def _join_offices(text: str, ents: list[Entity]) -> list[Entity]:
-    """Join an organisation with the place of its office after it and with a sub-unit before it."""
-    out: list[Entity] = []
-    for e in ents:
-        prev = out[-1] if out else None
-        gap = text[prev.end:e.start] if prev is not None else ""
-        if (prev is not None and prev.type == "ORG" and e.type == "GPE" and OFFICE_GAP.fullmatch(gap)
-                and norm(prev.text.split()[0]) != "pemerintah"):
-            ident = f"{prev.id}:{slug(e.canonical or e.text)}" if prev.id else None
-            canonical = " ".join([prev.canonical or prev.text, *gap.split(), e.canonical or e.text])
-            out[-1] = Entity(text[prev.start:e.end], "ORG", prev.start, e.end, canonical, ident, prev.source)
-            continue
-        if e.type == "ORG" and LAW_WORD.search(e.text):
-            e = Entity(e.text, "LAW", e.start, e.end, e.canonical, e.id, e.source)  # "ASEAN Agreement on …"
-        if prev is not None and prev.type == "ORG" and prev.text in PARTY_UNITS and e.type == "ORG" and gap == " ":
-            # "DPD Persatuan Perawat Nasional Indonesia": a regional board, not the Senate
-            out[-1] = Entity(text[prev.start:e.end], "ORG", prev.start, e.end, f"{prev.text} {e.canonical or e.text}",
-                             None, e.source)
-            continue
-        out.append(e)
-    for k, e in enumerate(out):
-        if e.type != "ORG":
-            continue
-        lo = out[k - 1].end if k else 0
-        a = UNIT_ACRONYM.search(text, max(lo, e.start - 12), e.start)
-        if a:  # "DPW PPNI Kalimantan Barat", "RMI PCNU Jombang": an acronym of a unit before its organisation
-            e = out[k] = Entity(text[a.start():e.end], "ORG", a.start(), e.end,
-                                f"{a.group(1)} {e.canonical or e.text}", None, e.source)
-        m = _SUBUNIT.search(text, max(lo, e.start - 120), e.start)
-        if m and "\n" not in m.group() and not ROLE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
-            s = m.start()
-            canonical = " ".join(text[s:e.start].split()) + " " + (e.canonical or e.text)
-            out[k] = Entity(text[s:e.end], "ORG", s, e.end, canonical, None, e.source)
-    return out
 
 
 def _entity(m: Match) -> Entity:
