@@ -64,3 +64,17 @@ def seed_doc(seeds: Path, name: str, rules_pipeline, rec):
         rec.annotate([d])
         _SEED_DOCS[key] = (d, rec)  # the recogniser is kept so that its id is not reused
     return _SEED_DOCS[key][0]
+
+
+# Sentence ends learnt on the hard-period dev set (benchmarks/data/thesis_hard_sentences.json), in the
+# project's own sentences; both segmenters must get them right.
+HARD_PERIOD_CASES = [
+    ("Model ini diuji oleh Putri et al. Hasil ujinya stabil.", ["Model ini diuji oleh Putri et al.", "Hasil ujinya stabil."]),
+    ("Putri et al. (2020) mengujinya lebih dulu.", ["Putri et al. (2020) mengujinya lebih dulu."]),
+    ("Ketua majelis ialah Budi Hartono, S.H., M.H. Ia memimpin sidang.",
+     ["Ketua majelis ialah Budi Hartono, S.H., M.H.", "Ia memimpin sidang."]),
+    ("Menurut Rina Wati, M.Si., program ini berhasil.", ["Menurut Rina Wati, M.Si., program ini berhasil."]),
+    ("Artikelnya dimuat pada Vol. 3, pp. 12-20 dan diterbitkan tgl. 5 Mei.",
+     ["Artikelnya dimuat pada Vol. 3, pp. 12-20 dan diterbitkan tgl. 5 Mei."]),
+    ("Kantornya di Jl. K.H. Hasyim Asyari No. 4 sejak lama.", ["Kantornya di Jl. K.H. Hasyim Asyari No. 4 sejak lama."]),
+]

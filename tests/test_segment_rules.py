@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claimex.segment.rules import RuleSegmenter
+from conftest import HARD_PERIOD_CASES
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -20,15 +21,6 @@ from claimex.segment.rules import RuleSegmenter
                                                                       "sehingga terjangkau."]),
     ("Data berasal dari BPS. BI juga mencatatnya.", ["Data berasal dari BPS.", "BI juga mencatatnya."]),
     ("Ditulis oleh M. Nasir. Ia peneliti.", ["Ditulis oleh M. Nasir.", "Ia peneliti."]),
-    # learnt on the hard-period dev set (benchmarks/data/thesis_hard_sentences.json); own sentences here
-    ("Model ini diuji oleh Putri et al. Hasil ujinya stabil.", ["Model ini diuji oleh Putri et al.", "Hasil ujinya stabil."]),
-    ("Putri et al. (2020) mengujinya lebih dulu.", ["Putri et al. (2020) mengujinya lebih dulu."]),
-    ("Ketua majelis ialah Budi Hartono, S.H., M.H. Ia memimpin sidang.",
-     ["Ketua majelis ialah Budi Hartono, S.H., M.H.", "Ia memimpin sidang."]),
-    ("Menurut Rina Wati, M.Si., program ini berhasil.", ["Menurut Rina Wati, M.Si., program ini berhasil."]),
-    ("Artikelnya dimuat pada Vol. 3, pp. 12-20 dan diterbitkan tgl. 5 Mei.",
-     ["Artikelnya dimuat pada Vol. 3, pp. 12-20 dan diterbitkan tgl. 5 Mei."]),
-    ("Kantornya di Jl. K.H. Hasyim Asyari No. 4 sejak lama.", ["Kantornya di Jl. K.H. Hasyim Asyari No. 4 sejak lama."]),
-])
+] + HARD_PERIOD_CASES)
 def test_rule_segmenter(text, expected):
     assert [s.text for s in RuleSegmenter().split(text)] == expected

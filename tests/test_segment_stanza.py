@@ -16,6 +16,7 @@ from claimex.segment.stanza import (  # noqa: E402
     DEFAULT_MODEL_DIR, MODEL_FILES, StanzaSegmenter, built_model_dir, fix_sentences, pack_pt,
 )
 from claimex.segment.base import SentSpan, TokSpan  # noqa: E402
+from conftest import HARD_PERIOD_CASES  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "tokenizer.safetensors").is_file(),
                                 reason="shipped Stanza model not present")
@@ -77,15 +78,6 @@ def test_is_a_segmenter(seg):
     # initials after a title are not a final acronym
     ("Responden dirawat di RSJ Prof. HB. Saanin, sehingga cakupannya terbatas.",
      ["Responden dirawat di RSJ Prof. HB. Saanin, sehingga cakupannya terbatas."]),
-    # learnt on the hard-period dev set (benchmarks/data/thesis_hard_sentences.json); own sentences here
-    ("Model ini diuji oleh Putri et al. Hasil ujinya stabil.", ["Model ini diuji oleh Putri et al.", "Hasil ujinya stabil."]),
-    ("Putri et al. (2020) mengujinya lebih dulu.", ["Putri et al. (2020) mengujinya lebih dulu."]),
-    ("Ketua majelis ialah Budi Hartono, S.H., M.H. Ia memimpin sidang.",
-     ["Ketua majelis ialah Budi Hartono, S.H., M.H.", "Ia memimpin sidang."]),
-    ("Menurut Rina Wati, M.Si., program ini berhasil.", ["Menurut Rina Wati, M.Si., program ini berhasil."]),
-    ("Artikelnya dimuat pada Vol. 3, pp. 12-20 dan diterbitkan tgl. 5 Mei.",
-     ["Artikelnya dimuat pada Vol. 3, pp. 12-20 dan diterbitkan tgl. 5 Mei."]),
-    ("Kantornya di Jl. K.H. Hasyim Asyari No. 4 sejak lama.", ["Kantornya di Jl. K.H. Hasyim Asyari No. 4 sejak lama."]),
     # no sentence starts in lower case or with a comma; a bracket or quote closes what it opened
     ("Biayanya untuk bibit, pupuk, dll. yang dibeli petani sendiri.",
      ["Biayanya untuk bibit, pupuk, dll. yang dibeli petani sendiri."]),
@@ -99,7 +91,7 @@ def test_is_a_segmenter(seg):
      ["“Siapa peduli? Kami tetap menanam,” ujar seorang petani."]),
     ("Data dikumpulkan tiga kali. (Rinciannya ada di Lampiran 2.) Analisis memakai uji t.",
      ["Data dikumpulkan tiga kali.", "(Rinciannya ada di Lampiran 2.)", "Analisis memakai uji t."]),
-])
+] + HARD_PERIOD_CASES)
 def test_sentences(seg, block, expected):
     assert texts(seg, block) == expected
 

@@ -254,13 +254,18 @@ def find_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
         words = text[s:e].split()
         if len(words) <= len(m.group("head").split()) or words[:2] == ["Program", "Studi"]:
             continue
-        surface = text[s:e]
-        entry = gaz.lookup(surface) if gaz is not None else None
-        if entry is not None and entry.type != "ORG":
-            entry = None
-        canonical = entry.canonical if entry else " ".join(surface.split())
-        out.append(Match(s, e, surface, "ORG", entry, canonical, entry.id if entry else None, source="rule:org"))
+        out.append(_org(text, s, e, gaz))
     return out
+
+
+def _org(text: str, s: int, e: int, gaz: Gazetteer | None) -> Match:
+    """A rule's organisation; a name the gazetteer knows keeps its entry, others get no identifier."""
+    surface = text[s:e]
+    entry = gaz.lookup(surface) if gaz is not None else None
+    if entry is not None and entry.type != "ORG":
+        entry = None
+    canonical = entry.canonical if entry else " ".join(surface.split())
+    return Match(s, e, surface, "ORG", entry, canonical, entry.id if entry else None, source="rule:org")
 
 
 _LINK = re.compile(r",?[ \t]+(?:dan|&)[ \t]+|,[ \t]+")
@@ -333,10 +338,5 @@ def find_en_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
             words = words[1:]
         if len(words) < 2 or words[0].lower() in ("of", "for", "and", "on"):
             continue
-        surface = text[s:e]
-        entry = gaz.lookup(surface) if gaz is not None else None
-        if entry is not None and entry.type != "ORG":
-            entry = None
-        canonical = entry.canonical if entry else " ".join(surface.split())
-        out.append(Match(s, e, surface, "ORG", entry, canonical, entry.id if entry else None, source="rule:org"))
+        out.append(_org(text, s, e, gaz))
     return out
