@@ -275,6 +275,11 @@ def test_len_and_lookup():
     ("Rapat DPW PPNI Jawa Tengah dan Bidang Keperawatan RSUD dr. Kariadi.",
      [("DPW PPNI Jawa Tengah", "ORG", None), ("Bidang Keperawatan RSUD dr. Kariadi", "ORG", None)]),
     ("Siswa kelas XI SMA Negeri 2 Bima ikut.", [("SMA Negeri 2 Bima", "ORG", None)]),
+    ("Ia merujuk Undang-Undang Nomor 16 Tahun 2011 tentang Bantuan Hukum di Kota Kendari.",
+     [("Undang-Undang Nomor 16 Tahun 2011 tentang Bantuan Hukum", "LAW", "law:uu-16-2011"),
+      ("Kota Kendari", "GPE", "gpe:kota-kendari")]),
+    ("Data dari Seksi Pelayanan Sosial Kecamatan Cibadak dan Kodim 0607/Sukabumi.",
+     [("Seksi Pelayanan Sosial Kecamatan Cibadak", "ORG", None), ("Kodim 0607/Sukabumi", "ORG", None)]),
     ("Kamboja, Amerika Serikat, Tiongkok", [("Kamboja", "GPE", "gpe:cambodia"), ("Amerika Serikat", "GPE", "gpe:usa"),
                                            ("Tiongkok", "GPE", "gpe:china")]),
 ])

@@ -21,7 +21,7 @@ import re
 from claimex.doc import Entity
 from claimex.entities.text import norm, slug
 
-OFFICE_GAP = re.compile(r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah|Regional)[ \t]+)?")
+OFFICE_GAP = re.compile(r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah(?:[ \t]+Operasi)?|Daops|Regional)[ \t]+)?")
 # A sub-unit written before its organisation: the head opens a capitalised run that reaches the organisation.
 SUBUNIT_HEADS = (
     "Bidang", "Bagian", "Seksi", "Subbagian", "Subbidang", "Subdirektorat", "Subdit", "Direktorat", "Kanwil",
@@ -38,6 +38,9 @@ SUBUNIT_HEADS = (
 _SUBUNIT = re.compile(
     r"(?:(?<=[\s(\"“])|^)(?:" + "|".join(sorted((h.replace(" ", r"[ \t]+") for h in SUBUNIT_HEADS), key=len, reverse=True))
     + r")(?:(?:[ \t]+|,[ \t]+|[ \t]+dan[ \t]+)(?:[A-Z][\w&'’./-]*|[IVX]+|\d{1,4}))*[ \t]+$")
+_LOCAL_UNIT = re.compile(
+    r"(?:(?<=[\s(\"“])|^)(?:Bidang|Bagian|Seksi|Subbagian|Subbidang|Kanwil|Kantor[ \t]+Wilayah|Satker|Posbakum)"
+    r"(?:(?:[ \t]+|,[ \t]+|[ \t]+dan[ \t]+)(?:[A-Z][\w&'’./-]*|[IVX]+|\d{1,4}))+[ \t]+$")
 # the head of a unit is a post: "Kepala Seksi Humas Polresta Banyuwangi"
 ROLE_BEFORE = re.compile(r"\b(?:Kepala|Ketua|Wakil|Sekretaris|Direktur|Kasubdit|Kasat|Kasi|Kabid|Kabag)[ \t]+$",
                          re.IGNORECASE)
@@ -69,7 +72,11 @@ def join_offices(text: str, ents: list[Entity]) -> list[Entity]:
         else:
             out.append(e)
     for k, e in enumerate(out):
-        if e.type != "ORG":
+        if e.type == "GPE":  # "Seksi Kesejahteraan Sosial Kecamatan Leksono": a unit of that place's government
+            lo = out[k - 1].end if k else 0
+            m = _LOCAL_UNIT.search(text, max(lo, e.start - 120), e.start)
+            if m and "\n" not in m.group() and not ROLE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+                out[k] = _prefixed(text, m.start(), e)
             continue
         lo = out[k - 1].end if k else 0
         a = UNIT_ACRONYM.search(text, max(lo, e.start - 12), e.start)

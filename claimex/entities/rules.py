@@ -106,8 +106,11 @@ _TITLE_HEADS_LAW = (r"(?:Undang|UU|Peraturan|Keputusan|Putusan|Instruksi|Surat|P
 # "dan" / "," / "serta" end the title when another regulation or a body follows ("… tentang Wakaf dan Peraturan
 # Pemerintah …"); other small words ("atas", "yang", "oleh") only when a body follows
 _TITLE_AND = rf"(?:,?[ \t]+(?:dan|serta|atau)[ \t]+|,[ \t]*)(?!{_TITLE_HEADS_ORG}|{_TITLE_HEADS_LAW})"
-_TITLE_LINKS = (rf"[ \t]+(?:(?:atas|di|dari|untuk|pada|yang|bagi|dalam|ke|sebagai|tentang|menjadi|antara|terhadap|oleh|"
-                rf"melalui|dengan|the|of|and|on|for|in|to)[ \t]+(?!{_TITLE_HEADS_ORG}))*")
+# "… tentang Bantuan Hukum di Kota Kendari", "… oleh Indonesia": a place after "di" and anything after "oleh" are the
+# sentence's, not the title's
+_TITLE_LINKS = (rf"[ \t]+(?:(?:atas|di(?![ \t]+(?:Kota|Kabupaten|Provinsi|Kecamatan|Desa)\b)|dari|untuk|pada|yang|bagi|"
+                rf"dalam|ke|sebagai|tentang|menjadi|antara|terhadap|melalui|dengan|the|of|and|on|for|in|to)"
+                rf"[ \t]+(?!{_TITLE_HEADS_ORG}))*")
 _TITLE_MORE = rf"(?:(?:{_TITLE_AND}|{_TITLE_LINKS}){_TITLE_WORD})*"
 TITLE_RULE = re.compile(rf"[ \t]+tentang[ \t]+{_TITLE_WORD}{_TITLE_MORE}")
 TITLE_MORE = re.compile(_TITLE_MORE)
@@ -219,9 +222,14 @@ ORG_RULE_HEADS = {
     "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
     "MTs", "MTsN", "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
 }
+# heads that name a unit, never a common word: "Bidang Keperawatan RSUD …", "… Informasi Diskominfo Banyuwangi"
+UNIT_HEADS = {h for h in ORG_RULE_HEADS if h.isupper()} | {
+    "Diskominfo", "Dinkes", "Disdik", "Disdukcapil", "Dispendukcapil", "Disnaker", "Disperindag", "Dishub", "Dinsos",
+    "Samsat", "Kanwil", "Satker", "Poltekkes", "Posbakum", "Lapas", "Rutan", "Rudenim", "Lantamal", "Lanal", "Lanud",
+    "Koramil", "Kodim", "Korem", "Kodam", "Gapoktan", "Posyandu", "Posbindu", "Pokdarwis", "BUMDes", "MTs", "MTsN"}
 _ORG_HEAD_RX = "|".join(sorted((re.escape(h).replace(r"\ ", r"\s+") for h in ORG_RULE_HEADS), key=len, reverse=True))
 _ORG_WORD = (r"(?!(?:Nomor|No|Tahun|Pasal|Ayat|Bab)\b)(?:(?:Prof|Dr|dr|drg|Drs|Hj|Ir|KH|[A-Z]{1,2})\.(?=[ \t]+[A-Z])"
-             r"|[A-Z][\w'’&-]*(?:\.(?=\w)[\w'’-]+)*|\d{1,4}\b)")
+             r"|[A-Z][\w'’&-]*(?:\.(?=\w)[\w'’-]+)*|\d{1,4}/[A-Z][\w'’-]*|\d{1,4}\b)")  # "Kodim 0313/Kampar"
 # a link word joins two parts of one name unless a new name starts after it ("… Sosial dan Dinas Kesehatan")
 _NEW_NAME = "|".join(sorted(ORG_RULE_HEADS | {"Pemerintah", "Kementerian", "Provinsi", "Kabupaten", "Kota",
                                                "Kecamatan"}, key=len, reverse=True))
@@ -247,7 +255,7 @@ def find_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
         before = text[:s].rstrip(" \t")
         prev = before.split()[-1] if before.split() and not before.endswith("\n") else ""
         ahead = before[:len(before) - len(prev)].rstrip(" \t")
-        if not m.group("head").isupper() and prev[:1].isupper() and prev[-1:].isalnum() and \
+        if m.group("head") not in UNIT_HEADS and prev[:1].isupper() and prev[-1:].isalnum() and \
                 ahead[-1:].isalnum() | (ahead[-1:] == ","):
             continue  # "Amerika Serikat": the head word inside another name (a sentence's first word is fine)
         e = _cut_links(text, s, e, gaz)
@@ -277,11 +285,13 @@ def _cut_links(text: str, s: int, e: int, gaz: Gazetteer | None) -> int:
         return e
     if any("," in k.group() for k in links) and not re.search(r"[ \t](?:dan|&)[ \t]+", text[links[0].end():e]):
         return links[0].start()
-    if gaz is not None:
-        starts = {mm.start for mm in gaz.match(text[s:e], gate=False)}
-        for k in links:
-            if k.end() - s in starts:
-                return k.start()
+    # a name of its own after the link: one the gazetteer knows, or an English one ("… dan Australian Cyber
+    # Security Centre")
+    starts = {mm.start for mm in gaz.match(text[s:e], gate=False)} if gaz is not None else set()
+    starts |= {mm.start(1) for mm in EN_ORG_RULE.finditer(text[s:e])}
+    for k in links:
+        if k.end() - s in starts:
+            return k.start()
     return e
 
 
