@@ -21,11 +21,12 @@ import re
 from claimex.doc import Entity
 from claimex.entities.text import norm, slug
 
-OFFICE_GAP = re.compile(r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah(?:[ \t]+Operasi)?|Daops|Regional)[ \t]+)?")
+OFFICE_GAP = re.compile(
+    r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah(?:[ \t]+Operasi)?|Daops?(?:[ \t]+\d{1,2})?|Regional)[ \t]+)?")
 # A sub-unit written before its organisation: the head opens a capitalised run that reaches the organisation.
 SUBUNIT_HEADS = (
     "Bidang", "Bagian", "Seksi", "Subbagian", "Subbidang", "Subdirektorat", "Subdit", "Direktorat", "Kanwil",
-    "Kantor Wilayah", "Divisi", "Unit", "Satuan", "Sekretariat", "Biro", "Pusat", "Komite", "Satker", "Stasiun",
+    "Kantor Wilayah", "Divisi", "Unit", "Satuan", "Sekretariat", "Biro", "Pusat", "Komite", "Humas", "Pangkalan", "Satker", "Stasiun",
     "Posbakum", "Poltekkes", "Regional Office", "Regional Support Office", "Pengurus Besar", "Pengurus Pusat",
     "Pengurus Wilayah", "Pengurus Cabang", "Pengurus Daerah", "Pimpinan Pusat", "Pimpinan Wilayah", "Pimpinan Daerah",
     "Pimpinan Cabang", "Dewan Pimpinan",
@@ -48,8 +49,9 @@ ROLE_BEFORE = re.compile(r"\b(?:Kepala|Ketua|Wakil|Sekretaris|Direktur|Kasubdit|
 UNIT_ACRONYM = re.compile(r"(?:(?<=\s)|^)(?![IVXLCDM]+\b)([A-Z]{2,8})[ \t]+$")
 NOT_UNITS = frozenset("""
 ASN PNS CPNS PPPK SDM SOP CSR APBD APBN APBDes UMKM UKM PDRB RPJMD RPJMN RKPD IPM KTP NIK TKI PMI ODGJ DBD TBC HIV AIDS
-COVID ISPA BBM LPG BLT DAK DAU PAD SPM IKM OPD SKPD
+COVID ISPA BBM LPG BLT DAK DAU PAD SPM IKM OPD SKPD UMK UMR UMP RTRW RDTR KLB PSBB PPKM WNI WNA
 """.split())
+ADMIN_PLACE = re.compile(r"(?:Provinsi|Kabupaten|Kota|Kecamatan)\b")
 BOARDS = frozenset({"DPP", "DPW", "DPD", "DPC"})  # Dewan Pimpinan Pusat / Wilayah / Daerah / Cabang, not the Senate
 LAW_WORD = re.compile(r"\b(?:Agreement|Convention|Protocol|Treaty|Charter|Declaration)\b")
 
@@ -77,6 +79,10 @@ def join_offices(text: str, ents: list[Entity]) -> list[Entity]:
             m = _LOCAL_UNIT.search(text, max(lo, e.start - 120), e.start)
             if m and "\n" not in m.group() and not ROLE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
                 out[k] = _prefixed(text, m.start(), e)
+            elif ADMIN_PLACE.match(e.text):  # "BNNK Kota Dumai": an unknown acronym before a regency or city
+                a = UNIT_ACRONYM.search(text, max(lo, e.start - 12), e.start)
+                if a and a.group(1) not in NOT_UNITS:
+                    out[k] = _prefixed(text, a.start(), e)
             continue
         lo = out[k - 1].end if k else 0
         a = UNIT_ACRONYM.search(text, max(lo, e.start - 12), e.start)

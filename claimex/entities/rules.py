@@ -160,6 +160,8 @@ def find_laws(text: str, gaz: Gazetteer | None = None) -> list[Match]:
                 continue
             head = _head(m.group("head"))
             num, year = m.group("num"), m.groupdict().get("year")
+            if not year and num.endswith(".") and (e == len(text) or text[e].isspace()):
+                num, e = num[:-1], e - 1  # "… Nomor P.59/Menlhk/Setjen/Kum.1/7/2016." ends a sentence
             canonical = f"{head.head} Nomor {num}" + (f" Tahun {year}" if year else "")
             ident = f"law:{head.code}-{slug(num)}" + (f"-{year}" if year else "")
             entry = gaz.entries.get(ident) if gaz is not None else None
@@ -213,7 +215,7 @@ ORG_RULE_HEADS = {
     "Satuan", "Satgas", "Gugus Tugas", "Unit", "Program", "Gerakan", "Otoritas", "Pusat", "Laboratorium",
     "Kelompok Tani", "Pokdarwis", "Paguyuban",
     "Lapas", "Rutan", "Rumah Detensi Imigrasi", "Rudenim", "Lantamal", "Lanal", "Lanud", "Koramil", "Kodim", "Korem",
-    "Kodam", "Komando", "Pondok Pesantren", "Gapoktan", "Kelompok Wanita Tani", "Karang Taruna", "Posyandu", "Posbindu",
+    "Kodam", "Komando", "Pondok Pesantren", "Radio", "Stasiun Karantina", "Stasiun Karantina Ikan", "Gapoktan", "Kelompok Wanita Tani", "Karang Taruna", "Posyandu", "Posbindu",
     "Stasiun Meteorologi", "Stasiun Klimatologi", "Stasiun Geofisika", "BUMDes",
     "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH",
     "Harian", "Majalah", "Koran", "Tribun", "Radar", "Samsat", "KPH", "KKG", "MGMP", "KUA",
@@ -322,7 +324,7 @@ EN_ORG_LAST = (
     "Association", "Council", "Commission", "Fund", "Watch", "Alliance", "Coalition", "Society", "Centre",
     "Center", "Authority", "Service", "Union", "Federation", "Initiative", "Partnership", "Trust", "Corporation",
     "Committee", "Secretariat", "Mission", "Programme", "Bureau", "Office", "Department", "Ministry", "University",
-    "College", "Bank", "Company",
+    "College", "Bank", "Company", "Post", "TV", "Times",  # media: "Pontianak Post", "Bandung TV"
 )
 _EN_WORD = r"[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*"
 EN_ORG_RULE = re.compile(
@@ -334,6 +336,7 @@ NOT_IN_EN_NAME = frozenset("""
 menurut bagi oleh selain dalam pada untuk dengan melalui bersama sementara namun kemudian hal peran pihak bantuan
 dukungan kerja sama program lembaga organisasi dan atau serta yaitu yakni adapun sedangkan tetapi karena sejak
 hingga sampai dari ke di laporan data hasil temuan penelitian menurut selanjutnya berdasarkan terhadap antara
+berita media situs portal kanal akun sumber
 """.split())
 
 
