@@ -6,11 +6,13 @@ time they are rebuilt into the ``.pt`` files Stanza reads, in a cache directory
 own Stanza ``id`` models can be used instead with ``stanza_dir``. Nothing is downloaded.
 
 A thin rule layer after Stanza fixes what it is known to miss on academic text: a break
-after a sentence-final ``dll.`` / ``dsb.`` / ``dst.``, after a sentence-final acronym
-(Stanza issue #1424), no break after a title, an initial or another never-final
-abbreviation (``hal.`` / ``hlm.`` only before a number), a list marker (``1.``, ``a)``) kept
-with its item, a closing quote kept with the sentence it closes, and punctuation-only
-pieces, ``Pte. Ltd.`` and a bracketed acronym after a period joined to what precedes them.
+after a sentence-final ``dll.`` / ``dsb.`` / ``dst.`` / ``et al.``, after a sentence-final
+acronym (Stanza issue #1424) or degree (``…, S.H., M.H. Ia …``), at ``!`` / ``?`` outside a
+quotation; no break after a title, an initial or another never-final abbreviation (``hal.`` /
+``hlm.`` only before a number), before a lower-case word or a comma, or inside a quotation
+that a reporting clause closes; a list marker (``1.``, ``a)``) kept with its item, a closing
+quote or bracket kept with the sentence it closes, and punctuation-only pieces, ``Pte. Ltd.``
+and a bracketed acronym after a period joined to what precedes them.
 
 Example:
     >>> seg = StanzaSegmenter()                                    # doctest: +SKIP
