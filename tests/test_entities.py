@@ -280,6 +280,8 @@ def test_len_and_lookup():
       ("Kota Kendari", "GPE", "gpe:kota-kendari")]),
     ("Berita Manado Post dan BKPSDM Kota Bitung.", [("Manado Post", "ORG", None), ("BKPSDM Kota Bitung", "ORG", None)]),
     ("Anggaran APBD Kota Bitung naik.", [("Kota Bitung", "GPE", "gpe:kota-bitung")]),
+    ("Kajian LKHT Undang-Undang Nomor 16 Tahun 2011 tentang Bantuan Hukum terbit.",
+     [("Undang-Undang Nomor 16 Tahun 2011 tentang Bantuan Hukum", "LAW", "law:uu-16-2011")]),
     ("Data dari Seksi Pelayanan Sosial Kecamatan Cibadak dan Kodim 0607/Sukabumi.",
      [("Seksi Pelayanan Sosial Kecamatan Cibadak", "ORG", None), ("Kodim 0607/Sukabumi", "ORG", None)]),
     ("Kamboja, Amerika Serikat, Tiongkok", [("Kamboja", "GPE", "gpe:cambodia"), ("Amerika Serikat", "GPE", "gpe:usa"),

@@ -84,6 +84,8 @@ def join_offices(text: str, ents: list[Entity]) -> list[Entity]:
                 if a and a.group(1) not in NOT_UNITS:
                     out[k] = _prefixed(text, a.start(), e)
             continue
+        if e.type != "ORG":
+            continue
         lo = out[k - 1].end if k else 0
         a = UNIT_ACRONYM.search(text, max(lo, e.start - 12), e.start)
         if a and a.group(1) not in NOT_UNITS:
