@@ -306,7 +306,9 @@ def main() -> None:
         loop = measure("loop", root, Path(tmp) / "loop.jsonl", args.model)
         bat = measure("batch", root, Path(tmp) / "claims.jsonl", args.model)
         q8 = measure("batch-int8", root, Path(tmp) / "claims-int8.jsonl", args.model) if args.int8 else None
-        chunk = max(1, min(16, -(-(len(good) + len(bad)) // 32)))  # what claimex.batch picks for 2 workers
+        from claimex.archive import chunk_size
+
+        chunk = chunk_size(len(good) + len(bad), workers=2)  # what claimex.batch picks on 2 cores
         stages = [measure(f"stages:{t}:{c}:{args.stages}", root, Path(tmp) / "unused", args.model)
                   for t, c in ((2, 1), (1, 1), (1, chunk))] if args.stages else []
     res = {

@@ -327,6 +327,12 @@ def _batches(items: list[_Item], n: int) -> Iterator[list[_Item]]:
         yield items[i:i + n]
 
 
+def chunk_size(n_docs: int, workers: int, docs_per_batch: int = 16) -> int:
+    """Documents per worker task: small enough that no worker idles long at the end (about 16 tasks
+    per worker), at most ``docs_per_batch``."""
+    return max(1, min(docs_per_batch, -(-n_docs // (16 * workers))))
+
+
 def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str, *, timeout_s, max_pages, workers,
                max_memory_mb, docs_per_batch, progress, **_) -> None:
     if not todo:
@@ -334,9 +340,7 @@ def _run_local(todo: list[_Item], manifest: Manifest, errors: list, options: str
     # Every stage runs in the pool: each worker reads a chunk of documents and classifies their
     # sentences pooled; this process records the results as they come, in order.
     workers = workers or max(1, min(os.cpu_count() or 1, 4))
-    # chunks small enough that no worker idles long at the end, at most docs_per_batch documents
-    size = max(1, min(docs_per_batch, -(-len(todo) // (16 * workers))))
-    chunks = list(_batches(todo, size))
+    chunks = list(_batches(todo, chunk_size(len(todo), workers, docs_per_batch)))
     bar = _progress(progress, len(todo))
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(max_memory_mb,)) as pool:
         pending = [(chunk, pool.submit(process_chunk, [(it.name, it.data) for it in chunk], timeout_s, max_pages,

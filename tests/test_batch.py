@@ -236,3 +236,12 @@ def test_memory_guard_counts_from_the_inherited_size(monkeypatch):
     monkeypatch.setattr(ctypes, "CDLL", lambda *a, **k: (_ for _ in ()).throw(OSError("not here")))  # no prctl on pytest
     archive._init_worker(100)
     assert seen == [(resource.RLIMIT_AS, (5100 * 1024 * 1024, 5100 * 1024 * 1024))]
+
+
+def test_chunk_size_keeps_every_worker_busy_to_the_end():
+    from claimex.archive import chunk_size
+
+    assert chunk_size(211, 2) == 7  # about 16 tasks per worker
+    assert chunk_size(3, 2) == 1
+    assert chunk_size(10_000, 4) == 16  # never more than docs_per_batch
+    assert chunk_size(10_000, 4, docs_per_batch=8) == 8

@@ -26,22 +26,30 @@ OFFICE_GAP = re.compile(
 # A sub-unit written before its organisation: the head opens a capitalised run that reaches the organisation.
 SUBUNIT_HEADS = (
     "Bidang", "Bagian", "Seksi", "Subbagian", "Subbidang", "Subdirektorat", "Subdit", "Direktorat", "Kanwil",
-    "Kantor Wilayah", "Divisi", "Unit", "Satuan", "Sekretariat", "Biro", "Pusat", "Komite", "Humas", "Pangkalan", "Satker", "Stasiun",
-    "Posbakum", "Poltekkes", "Regional Office", "Regional Support Office", "Pengurus Besar", "Pengurus Pusat",
-    "Pengurus Wilayah", "Pengurus Cabang", "Pengurus Daerah", "Pimpinan Pusat", "Pimpinan Wilayah", "Pimpinan Daerah",
-    "Pimpinan Cabang", "Dewan Pimpinan",
+    "Kantor Wilayah", "Divisi", "Unit", "Satuan", "Sekretariat", "Biro", "Pusat", "Komite", "Humas", "Pangkalan",
+    "Satker", "Stasiun", "Posbakum", "Poltekkes", "Regional Office", "Regional Support Office", "Pengurus Besar",
+    "Pengurus Pusat", "Pengurus Wilayah", "Pengurus Cabang", "Pengurus Daerah", "Pimpinan Pusat", "Pimpinan Wilayah",
+    "Pimpinan Daerah", "Pimpinan Cabang", "Dewan Pimpinan",
     # police units
     "Ditreskrimum", "Ditreskrimsus", "Ditresnarkoba", "Ditlantas", "Ditpolairud", "Ditintelkam", "Ditbinmas",
     "Ditsamapta", "Dittipidum", "Dittipidsus", "Dittipidnarkoba", "Dittipidter", "Dittipidsiber", "Satreskrim",
     "Satresnarkoba", "Satlantas", "Satintelkam", "Satbinmas", "Satpolairud", "Korpolairud", "Baharkam",
     "Baintelkam", "Bareskrim",
 )
-_SUBUNIT = re.compile(
-    r"(?:(?<=[\s(\"“])|^)(?:" + "|".join(sorted((h.replace(" ", r"[ \t]+") for h in SUBUNIT_HEADS), key=len, reverse=True))
-    + r")(?:(?:[ \t]+|,[ \t]+|[ \t]+dan[ \t]+)(?:[A-Z][\w&'’./-]*|[IVX]+|\d{1,4}))*[ \t]+$")
-_LOCAL_UNIT = re.compile(
-    r"(?:(?<=[\s(\"“])|^)(?:Bidang|Bagian|Seksi|Subbagian|Subbidang|Kanwil|Kantor[ \t]+Wilayah|Satker|Posbakum)"
-    r"(?:(?:[ \t]+|,[ \t]+|[ \t]+dan[ \t]+)(?:[A-Z][\w&'’./-]*|[IVX]+|\d{1,4}))+[ \t]+$")
+# A unit of a local government, written before the place: "Seksi Kesejahteraan Sosial Kecamatan Leksono".
+LOCAL_UNIT_HEADS = ("Bidang", "Bagian", "Seksi", "Subbagian", "Subbidang", "Kanwil", "Kantor Wilayah", "Satker",
+                    "Posbakum")
+
+
+def _unit_run(heads: tuple[str, ...], words: str) -> re.Pattern[str]:
+    """A head, then capitalised words (``words``: ``*`` any, ``+`` at least one), ending right before a name."""
+    alts = "|".join(sorted((h.replace(" ", r"[ \t]+") for h in heads), key=len, reverse=True))
+    return re.compile(r"(?:(?<=[\s(\"“])|^)(?:" + alts + r")(?:(?:[ \t]+|,[ \t]+|[ \t]+dan[ \t]+)"
+                      r"(?:[A-Z][\w&'’./-]*|[IVX]+|\d{1,4}))" + words + r"[ \t]+$")
+
+
+_SUBUNIT = _unit_run(SUBUNIT_HEADS, "*")
+_LOCAL_UNIT = _unit_run(LOCAL_UNIT_HEADS, "+")
 # the head of a unit is a post: "Kepala Seksi Humas Polresta Banyuwangi"
 ROLE_BEFORE = re.compile(r"\b(?:Kepala|Ketua|Wakil|Sekretaris|Direktur|Kasubdit|Kasat|Kasi|Kabid|Kabag)[ \t]+$",
                          re.IGNORECASE)
@@ -74,26 +82,36 @@ def join_offices(text: str, ents: list[Entity]) -> list[Entity]:
         else:
             out.append(e)
     for k, e in enumerate(out):
-        if e.type == "GPE":  # "Seksi Kesejahteraan Sosial Kecamatan Leksono": a unit of that place's government
-            lo = out[k - 1].end if k else 0
-            m = _LOCAL_UNIT.search(text, max(lo, e.start - 120), e.start)
-            if m and "\n" not in m.group() and not ROLE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
-                out[k] = _prefixed(text, m.start(), e)
-            elif ADMIN_PLACE.match(e.text):  # "BNNK Kota Dumai": an unknown acronym before a regency or city
-                a = UNIT_ACRONYM.search(text, max(lo, e.start - 12), e.start)
-                if a and a.group(1) not in NOT_UNITS:
-                    out[k] = _prefixed(text, a.start(), e)
-            continue
-        if e.type != "ORG":
-            continue
         lo = out[k - 1].end if k else 0
-        a = UNIT_ACRONYM.search(text, max(lo, e.start - 12), e.start)
-        if a and a.group(1) not in NOT_UNITS:
-            e = out[k] = _prefixed(text, a.start(), e)
-        m = _SUBUNIT.search(text, max(lo, e.start - 120), e.start)
-        if m and "\n" not in m.group() and not ROLE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
-            out[k] = _prefixed(text, m.start(), e)
+        if e.type == "GPE":
+            start = _unit_before(_LOCAL_UNIT, text, lo, e.start)
+            if start is None and ADMIN_PLACE.match(e.text):  # "BKPSDM Kota Bitung"
+                start = _acronym_before(text, lo, e.start)
+        elif e.type == "ORG":
+            start = _acronym_before(text, lo, e.start)
+            if start is not None:
+                e = out[k] = _prefixed(text, start, e)
+            start = _unit_before(_SUBUNIT, text, lo, e.start)
+        else:
+            continue
+        if start is not None:
+            out[k] = _prefixed(text, start, e)
     return out
+
+
+def _unit_before(rx: re.Pattern[str], text: str, lo: int, start: int) -> int | None:
+    """Where a unit written right before ``start`` (after ``lo``, on the same line) begins, unless it
+    follows a post such as ``Kepala``."""
+    m = rx.search(text, max(lo, start - 120), start)
+    if m and "\n" not in m.group() and not ROLE_BEFORE.search(text, max(0, m.start() - 20), m.start()):
+        return m.start()
+    return None
+
+
+def _acronym_before(text: str, lo: int, start: int) -> int | None:
+    """Where an unknown unit acronym right before ``start`` begins (not one of ``NOT_UNITS``)."""
+    a = UNIT_ACRONYM.search(text, max(lo, start - 12), start)
+    return a.start() if a and a.group(1) not in NOT_UNITS else None
 
 
 def _prefixed(text: str, start: int, e: Entity) -> Entity:

@@ -202,10 +202,17 @@ def extend_law_titles(text: str, matches: list[Match]) -> list[Match]:
     return out
 
 
+# Heads that name a unit and are never a common word, so they may follow another capitalised word ("Bidang
+# Keperawatan RSUD …", "… Informasi Diskominfo Banyuwangi"); with the all-capital heads below.
+UNIT_WORD_HEADS = {
+    "Diskominfo", "Dinkes", "Disdik", "Disdukcapil", "Dispendukcapil", "Disnaker", "Disperindag", "Dishub", "Dinsos",
+    "Samsat", "Kanwil", "Satker", "Poltekkes", "Posbakum", "Lapas", "Rutan", "Rudenim", "Lantamal", "Lanal", "Lanud",
+    "Koramil", "Kodim", "Korem", "Kodam", "Gapoktan", "Posyandu", "Posbindu", "Pokdarwis", "BUMDes", "MTs", "MTsN",
+}
 # Organisations named by a head word and a capitalised run: "Dinas Lingkungan Hidup dan Kebersihan Kota
 # Palembang", "Badan Wakaf Indonesia Perwakilan Provinsi Riau", "SMP Negeri 12 Padang", "RSUD dr. Soedirman Kebumen",
 # and named programmes, which ANNOTATION.md counts as ORG ("Program Keluarga Harapan").
-ORG_RULE_HEADS = {
+ORG_RULE_HEADS = UNIT_WORD_HEADS | {
     "Badan", "Dinas", "Kantor", "Balai", "Direktorat", "Inspektorat", "Sekretariat", "Lembaga", "Komisi", "Dewan",
     "Klinik", "Poliklinik", "RSJ",
     "Majelis", "Mahkamah", "Pengadilan", "Kejaksaan", "Kepolisian", "Kedutaan", "Konsulat", "Kementerian",
@@ -213,22 +220,14 @@ ORG_RULE_HEADS = {
     "Perhimpunan", "Himpunan", "Ikatan", "Asosiasi", "Persatuan", "Serikat", "Federasi", "Konfederasi", "Forum",
     "Jaringan", "Aliansi", "Koalisi", "Bank", "Perusahaan", "Perum", "Perumda", "Puskesmas", "Rumah Sakit", "Tim",
     "Satuan", "Satgas", "Gugus Tugas", "Unit", "Program", "Gerakan", "Otoritas", "Pusat", "Laboratorium",
-    "Kelompok Tani", "Pokdarwis", "Paguyuban",
-    "Lapas", "Rutan", "Rumah Detensi Imigrasi", "Rudenim", "Lantamal", "Lanal", "Lanud", "Koramil", "Kodim", "Korem",
-    "Kodam", "Komando", "Pondok Pesantren", "Radio", "Stasiun Karantina", "Stasiun Karantina Ikan", "Gapoktan", "Kelompok Wanita Tani", "Karang Taruna", "Posyandu", "Posbindu",
-    "Stasiun Meteorologi", "Stasiun Klimatologi", "Stasiun Geofisika", "BUMDes",
-    "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH",
-    "Harian", "Majalah", "Koran", "Tribun", "Radar", "Samsat", "KPH", "KKG", "MGMP", "KUA",
-    "Diskominfo", "Dinkes", "Disdik", "Disdukcapil", "Dispendukcapil", "Disnaker", "Disperindag", "Dishub", "Dinsos",
-    "DPMPTSP", "Satker", "Poltekkes", "Posbakum", "Kanwil",
+    "Kelompok Tani", "Paguyuban", "Rumah Detensi Imigrasi", "Komando", "Pondok Pesantren", "Radio",
+    "Stasiun Karantina", "Stasiun Karantina Ikan", "Kelompok Wanita Tani", "Karang Taruna", "Stasiun Meteorologi",
+    "Stasiun Klimatologi", "Stasiun Geofisika", "Harian", "Majalah", "Koran", "Tribun", "Radar",
+    "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH", "KPH", "KKG", "MGMP", "KUA", "DPMPTSP",
     "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
-    "MTs", "MTsN", "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
+    "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
 }
-# heads that name a unit, never a common word: "Bidang Keperawatan RSUD …", "… Informasi Diskominfo Banyuwangi"
-UNIT_HEADS = {h for h in ORG_RULE_HEADS if h.isupper()} | {
-    "Diskominfo", "Dinkes", "Disdik", "Disdukcapil", "Dispendukcapil", "Disnaker", "Disperindag", "Dishub", "Dinsos",
-    "Samsat", "Kanwil", "Satker", "Poltekkes", "Posbakum", "Lapas", "Rutan", "Rudenim", "Lantamal", "Lanal", "Lanud",
-    "Koramil", "Kodim", "Korem", "Kodam", "Gapoktan", "Posyandu", "Posbindu", "Pokdarwis", "BUMDes", "MTs", "MTsN"}
+UNIT_HEADS = UNIT_WORD_HEADS | {h for h in ORG_RULE_HEADS if h.isupper()}
 _ORG_HEAD_RX = "|".join(sorted((re.escape(h).replace(r"\ ", r"\s+") for h in ORG_RULE_HEADS), key=len, reverse=True))
 _ORG_WORD = (r"(?!(?:Nomor|No|Tahun|Pasal|Ayat|Bab)\b)(?:(?:Prof|Dr|dr|drg|Drs|Hj|Ir|KH|[A-Z]{1,2})\.(?=[ \t]+[A-Z])"
              r"|[A-Z][\w'’&-]*(?:\.(?=\w)[\w'’-]+)*|\d{1,4}/[A-Z][\w'’-]*|\d{1,4}\b)")  # "Kodim 0313/Kampar"
@@ -331,11 +330,12 @@ EN_ORG_RULE = re.compile(
     rf"(?<![\w.&'’-])((?:{_EN_WORD}[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*){{1,6}}(?:" + "|".join(EN_ORG_LAST) + ")"
     # "… Centre for Law Enforcement Cooperation", "… Alliance for Net Zero"
     + rf"(?:[ \t]+(?:of|for|on)(?:[ \t]+the)?(?:[ \t]+{_EN_WORD})+(?:[ \t]+and(?:[ \t]+{_EN_WORD})+)?)?)\b(?![.-]\w)"
-    rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:Agreement|Convention|Protocol|Act|Declaration|Charter|Treaty)\b)")  # "… Partnership Agreement": a law
+    # "… Comprehensive Economic Partnership Agreement" is a law
+    rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:Agreement|Convention|Protocol|Act|Declaration|Charter|Treaty)\b)")
 NOT_IN_EN_NAME = frozenset("""
 menurut bagi oleh selain dalam pada untuk dengan melalui bersama sementara namun kemudian hal peran pihak bantuan
 dukungan kerja sama program lembaga organisasi dan atau serta yaitu yakni adapun sedangkan tetapi karena sejak
-hingga sampai dari ke di laporan data hasil temuan penelitian menurut selanjutnya berdasarkan terhadap antara
+hingga sampai dari ke di laporan data hasil temuan penelitian selanjutnya berdasarkan terhadap antara
 berita media situs portal kanal akun sumber
 """.split())
 

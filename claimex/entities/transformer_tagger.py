@@ -235,7 +235,7 @@ def train(train_examples: Sequence[Any], dev_examples: Sequence[Any], out_dir: s
     model = _token_model_class()(encoder, cfg.dropout)
     pad = tokenizer.pad_token_id or 0
 
-    def prepare(examples: Sequence[Any]) -> tuple[list, list, list]:
+    def prepare(examples: Sequence[Any]) -> tuple[list, list, list, list]:
         enc = _encode(tokenizer, [x.text for x in examples], cfg.max_length)
         labels = [bio_labels(offs, x.spans) for (ids, offs), x in zip(enc, examples)]
         ids = [i for i, _ in enc]
