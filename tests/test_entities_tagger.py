@@ -245,3 +245,21 @@ def test_version_range_is_checked(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Tagger(tmp_path)  # loads nothing yet: spaCy is imported on first use
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the tagger's "organisation" holding Agreement is a law
+    ("Indonesia meratifikasi ASEAN Agreement on Transboundary Haze Pollution pada 2014.",
+     [("Indonesia", "GPE"), ("ASEAN Agreement on Transboundary Haze Pollution", "LAW")]),
+    # the tagger may not join two names across "dan"
+    ("Program itu kerja sama antara Pemerintah Indonesia dan International Organization for Migration di Batam.",
+     [("Indonesia", "GPE"), ("International Organization for Migration", "ORG"), ("Batam", "GPE")]),
+    # an opening bracket after the tagger's name is no part of it
+    ("Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi (Kementerian PANRB) dapat menyusun aturan.",
+     [("Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi", "ORG"), ("Kementerian PANRB", "ORG")]),
+    # the tagger's name ends in a name word, not in "dan pemerintah daerah alangkah"
+    ("Koordinasi dilakukan Kementerian Agama dan pemerintah daerah alangkah baiknya diperkuat.",
+     [("Kementerian Agama", "ORG")]),
+])
+def test_stage_mends_tagger_names(full, text, expected):
+    assert [(e.text, e.type) for e in full.recognize(text)] == expected

@@ -79,6 +79,7 @@ def test_is_a_segmenter(seg):
     ("Responden dirawat di RSJ Prof. HB. Saanin, sehingga cakupannya terbatas.",
      ["Responden dirawat di RSJ Prof. HB. Saanin, sehingga cakupannya terbatas."]),
     # no sentence starts in lower case or with a comma; a bracket or quote closes what it opened
+    ("Bidan Ani Lestari, A.Md.Gz., menjelaskan menu sehat.", ["Bidan Ani Lestari, A.Md.Gz., menjelaskan menu sehat."]),
     ("Biayanya untuk bibit, pupuk, dll. yang dibeli petani sendiri.",
      ["Biayanya untuk bibit, pupuk, dll. yang dibeli petani sendiri."]),
     ("Panen tertunda dua bulan ... bahkan lebih di desa terpencil.",
