@@ -94,6 +94,7 @@ def test_seed_entity_counts(seeds, rules_pipeline, rec):
     ("menguasai bahasa Inggris", []),  # a language
     ("di Inggris", [("Inggris", "GPE", "gpe:uk")]),
     ("PERDAGANGAN MANUSIA DI LAOS", [("LAOS", "GPE", "gpe:laos")]),  # a heading in capitals
+    ("Dinas kesehatan dan lembaga bantuan hukum", []),  # kinds of body, not names
     ("Perserikatan Bangsa Bangsa", [("Perserikatan Bangsa Bangsa", "ORG", "org:un")]),  # hyphen optional
     ("Laos.Kamboja", [("Laos.Kamboja", None, None)] and []),  # glued by a dot: one token, no name
     ("Kamboja, Amerika Serikat, Tiongkok", [("Kamboja", "GPE", "gpe:cambodia"),

@@ -110,6 +110,8 @@ def _case_ok(alias: tuple[str, ...], toks: list[Tok]) -> bool:
                 return False
         elif i == 0 and is_capitalised(a) and not is_capitalised(s):
             return False
+        elif i > 0 and is_capitalised(a) and s.isalpha() and s.islower():
+            return False  # "Dinas kesehatan", "lembaga bantuan hukum": a kind of body, not its name
     return True
 
 
