@@ -264,6 +264,8 @@ def test_len_and_lookup():
     ("Program Keluarga Harapan diperluas.", [("Program Keluarga Harapan", "ORG", "org:pkh")]),
     ("Program Bantuan Bibit Unggul diperluas.", [("Program Bantuan Bibit Unggul", "ORG", None)]),
     ("Mahasiswa Program Studi Ilmu Hukum", []),
+    ("Auditor Kantor Akuntan Publik dan Satuan Pengawasan Intern", []),  # kinds of body, no name follows
+    ("Kantor Akuntan Publik Budi Santoso dan Rekan", [("Kantor Akuntan Publik Budi Santoso dan Rekan", "ORG", None)]),
     # an office named by its place, a sub-unit before its organisation, English names by their last word
     ("Data dari Walhi Jambi dan Kadin Kabupaten Garut.", [("Walhi Jambi", "ORG", "org:walhi:jambi"),
                                                          ("Kadin Kabupaten Garut", "ORG", "org:kadin:kabupaten-garut")]),

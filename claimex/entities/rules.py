@@ -241,6 +241,19 @@ ORG_RULE = re.compile(
     rf"|[ \t]+pada[ \t]+(?=Pengadilan\b){_ORG_WORD})+")  # "Pengadilan Tindak Pidana Korupsi pada Pengadilan Negeri …"
 
 
+# Kinds of body written with capitals, which name no particular one unless a name follows ("Kantor Akuntan Publik
+# Budiman dan Rekan" is one; "auditor pada Kantor Akuntan Publik" is not)
+GENERIC_KINDS = frozenset({
+    "Kantor Akuntan Publik", "Satuan Pengawasan Intern", "Badan Usaha Milik Desa", "Badan Usaha Milik Negara",
+    "Badan Usaha Milik Daerah", "Balai Latihan Kerja", "Dewan Pengawas Syariah", "Lembaga Keuangan Syariah",
+    "Lembaga Keuangan Mikro", "Lembaga Swadaya Masyarakat", "Lembaga Amil Zakat", "Unit Pengumpul Zakat",
+    "Bank Perkreditan Rakyat", "Bank Pembiayaan Rakyat Syariah", "Bank Umum Syariah", "Unit Usaha Syariah",
+    "Koperasi Unit Desa", "Pusat Kesehatan Masyarakat", "Unit Pelaksana Teknis", "Unit Pelaksana Teknis Daerah",
+    "Organisasi Perangkat Daerah", "Badan Permusyawaratan Desa", "Kantor Urusan Agama", "Rumah Sakit Umum Daerah",
+    "Sekolah Dasar", "Sekolah Menengah Pertama", "Sekolah Menengah Atas", "Sekolah Menengah Kejuruan",
+})
+
+
 def find_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
     """Organisations with a head word: ``Dinas Koperasi dan UKM Kabupaten Pati``, ``Puskesmas Sakra``.
 
@@ -261,7 +274,8 @@ def find_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
             continue  # "Amerika Serikat": the head word inside another name (a sentence's first word is fine)
         e = _cut_links(text, s, e, gaz)
         words = text[s:e].split()
-        if len(words) <= len(m.group("head").split()) or words[:2] == ["Program", "Studi"]:
+        if len(words) <= len(m.group("head").split()) or words[:2] == ["Program", "Studi"] \
+                or " ".join(words) in GENERIC_KINDS:
             continue
         out.append(_org(text, s, e, gaz))
     return out
