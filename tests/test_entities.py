@@ -203,6 +203,10 @@ def test_head_type(long, typ):
      "law:permenkes-75-2014"),
     ("Peraturan Menteri Kesehatan Nomor 75 Tahun 2014 dan", "Peraturan Menteri Kesehatan Nomor 75 Tahun 2014",
      "Peraturan Menteri Kesehatan Nomor 75 Tahun 2014", "law:permenkes-75-2014"),
+    ("lewat Resolusi Majelis Umum PBB 77/276 itu", "Resolusi Majelis Umum PBB 77/276",
+     "Resolusi Majelis Umum PBB Nomor 77/276", "law:resolusi-majelis-umum-pbb-77-276"),
+    ("Resolusi Dewan Keamanan PBB Nomor 2149 memberi", "Resolusi Dewan Keamanan PBB Nomor 2149",
+     "Resolusi Dewan Keamanan PBB Nomor 2149", "law:resolusi-dewan-keamanan-pbb-2149"),
 ])
 def test_numbered_regulations(text, surface, canonical, ident):
     got = find_laws(text)
@@ -265,6 +269,23 @@ def test_len_and_lookup():
     ("Program Bantuan Bibit Unggul diperluas.", [("Program Bantuan Bibit Unggul", "ORG", None)]),
     ("Mahasiswa Program Studi Ilmu Hukum", []),
     ("Auditor Kantor Akuntan Publik dan Satuan Pengawasan Intern", []),  # kinds of body, no name follows
+    ("Data PT Indah Kiat Pulp and Paper dan Markas Besar TNI.",
+     [("PT Indah Kiat Pulp and Paper", "ORG", None), ("Markas Besar TNI", "ORG", None)]),
+    ("Kementerian Luar Negeri dan Komite Nasional Pemuda Indonesia Kota Bitung",
+     [("Kementerian Luar Negeri", "ORG", "org:kemenlu"), ("Komite Nasional Pemuda Indonesia Kota Bitung", "ORG", None)]),
+    ("Sampel diuji BBPOM di Pekanbaru.", [("BBPOM di Pekanbaru", "ORG", "org:bbpom:pekanbaru")]),
+    ("Data PLN UP3 Kupang.", [("PLN UP3 Kupang", "ORG", "org:pln:kupang")]),
+    ("Anggota Persadia Cabang Palangka Raya dan Perwakilan BPKP Provinsi Lampung hadir.",
+     [("Persadia Cabang Palangka Raya", "ORG", None), ("Perwakilan BPKP Provinsi Lampung", "ORG", None)]),
+    ("Dispute Settlement Body (DSB) menolak; DSB lalu", [("Dispute Settlement Body", "ORG", None),
+                                                         ("DSB", "ORG", None), ("DSB", "ORG", None)]),
+    ("Armed Forces of the Philippines dan Abu Sayyaf Group", [("Armed Forces of the Philippines", "ORG", None),
+                                                             ("Abu Sayyaf Group", "ORG", None)]),
+    # a known long form whose letters do not fit is not the acronym's ("… Central African Republic (MINUSCA)")
+    ("Stabilization Mission in the Central African Republic (MINUSCA)",
+     [("Stabilization Mission in the Central African Republic", "ORG", None)]),
+    ("Warga Negara Bagian Rakhine dan Kalurahan Banyusoca", [("Negara Bagian Rakhine", "GPE", "gpe:negara-bagian-rakhine"),
+                                                           ("Kalurahan Banyusoca", "GPE", "gpe:kalurahan-banyusoca")]),
     ("Kantor Akuntan Publik Budi Santoso dan Rekan", [("Kantor Akuntan Publik Budi Santoso dan Rekan", "ORG", None)]),
     # an office named by its place, a sub-unit before its organisation, English names by their last word
     ("Data dari Walhi Jambi dan Kadin Kabupaten Garut.", [("Walhi Jambi", "ORG", "org:walhi:jambi"),
@@ -314,6 +335,8 @@ def test_head_word_organisations(rec, text, expected):
      "Kesehatan Masyarakat", "law:permenkes-75-2014"),
     ("PP Nomor 22 Tahun 2021 tentang Penyelenggaraan Perlindungan dan Pengelolaan Lingkungan Hidup, yaitu",
      "PP Nomor 22 Tahun 2021 tentang Penyelenggaraan Perlindungan dan Pengelolaan Lingkungan Hidup", "law:pp-22-2021"),
+    ("PP Nomor 5 Tahun 2022 tentang Pedoman Kurikulum dalam rangka Pemulihan Pembelajaran.",
+     "PP Nomor 5 Tahun 2022 tentang Pedoman Kurikulum dalam rangka Pemulihan Pembelajaran", "law:pp-5-2022"),
 ])
 def test_law_titles_are_part_of_the_name(rec, text, surface, ident):
     ents = rec.recognize(text)

@@ -211,6 +211,17 @@ def test_tagger_may_extend_a_rule_name_but_not_join_two():
                    ("IOM", "ORG", "gazetteer")]
 
 
+def test_tagger_may_not_join_a_name_to_the_next_after_bersama():
+    rec = _stub_rec([("Kementerian Pertanian bersama Pemerintah Aceh", "ORG")])
+    got = [(e.text, e.type) for e in rec.recognize("Kementerian Pertanian bersama Pemerintah Aceh mendaftarkannya.")]
+    assert got == [("Kementerian Pertanian", "ORG"), ("Pemerintah Aceh", "ORG")]
+
+
+def test_social_media_are_no_entities():
+    rec = _stub_rec([("Facebook", "GPE"), ("Instagram", "ORG")], tagger_adds=("ORG", "GPE"))
+    assert rec.recognize("Informasi menyebar lewat Facebook dan Instagram.") == []
+
+
 def test_tagger_spans_filtered():
     text = ("Perdagangan Manusia meningkat; perdagangan manusia lintas negara. Anak TK di Selatan. "
             "Dokumen dalam bahasa Indonesia.")

@@ -100,9 +100,11 @@ def _long_before(text: str, toks: list[Tok], k: int, short: str,
         return None
     # a long form the gazetteer knows (longest first): "Organisasi Internasional untuk Migrasi"
     for start in range(len(run)):
-        if is_capitalised(toks[run[start]].text) and len(run) - start >= 2 \
-                and known(text[toks[run[start]].start:toks[run[-1]].end]):
-            return run[start], run[-1], letters_fit(short, [toks[i].text for i in run[start:]])
+        long = text[toks[run[start]].start:toks[run[-1]].end]
+        if is_capitalised(toks[run[start]].text) and len(run) - start >= 2 and known(long):
+            fit = letters_fit(short, [toks[i].text for i in run[start:]])
+            if fit or known(short) == known(long):  # not "… Central African Republic (MINUSCA)"
+                return run[start], run[-1], fit
     # Schwartz-Hearst: the shortest suffix of the run that fits the letters
     for start in range(len(run) - 1, -1, -1):
         words = [toks[i].text for i in run[start:]]

@@ -41,7 +41,7 @@ from claimex.entities.text import HYPHENS, Tok, is_capitalised, is_upper_word, n
 DATA = Path(__file__).parent / "data" / "gazetteer.jsonl"
 ADMIN_PREFIXES = {"provinsi", "kabupaten", "kab", "kota", "kotamadya", "kecamatan", "distrik", "wilayah", "daerah"}
 NOT_A_PLACE_BEFORE = {"bahasa", "berbahasa", "dwibahasa", "suku", "etnis", "dolar", "versi"}
-AT_PLACE = {"org:kbri", "org:kjri", "org:kdei"}  # missions named "… di <city>"
+AT_PLACE = {"org:kbri", "org:kjri", "org:kdei", "org:bbpom"}  # offices named "… di <city>"
 DIRECTIONS = {"utara", "selatan", "timur", "barat", "tengah", "tenggara", "barat daya", "timur laut", "hulu", "hilir",
               "ulu", "raya", "darat", "pusat"}
 SUFFIX_STOP = {"nomor", "no", "tahun", "pasal", "ayat", "dan", "yang", "di", "ke", "dari", "pada", "untuk", "bagi",

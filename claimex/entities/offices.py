@@ -22,14 +22,16 @@ from claimex.doc import Entity
 from claimex.entities.text import norm, slug
 
 OFFICE_GAP = re.compile(
-    r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah(?:[ \t]+Operasi)?|Daops?(?:[ \t]+\d{1,2})?|Regional)[ \t]+)?")
+    r"[ \t]+(?:(?:Cabang|Perwakilan|Wilayah|Daerah(?:[ \t]+Operasi)?|Daops?(?:[ \t]+\d{1,2})?|Regional"
+    r"|(?!(?:DI|DKI)\b)[A-Z][A-Z0-9]{1,5})[ \t]+)?")  # "PLN UP3 Kupang": a unit's code between them
 # A sub-unit written before its organisation: the head opens a capitalised run that reaches the organisation.
 SUBUNIT_HEADS = (
     "Bidang", "Bagian", "Seksi", "Subbagian", "Subbidang", "Subdirektorat", "Subdit", "Direktorat", "Kanwil",
     "Kantor Wilayah", "Divisi", "Unit", "Satuan", "Sekretariat", "Biro", "Pusat", "Komite", "Humas", "Pangkalan",
     "Satker", "Stasiun", "Posbakum", "Poltekkes", "Regional Office", "Regional Support Office", "Pengurus Besar",
     "Pengurus Pusat", "Pengurus Wilayah", "Pengurus Cabang", "Pengurus Daerah", "Pimpinan Pusat", "Pimpinan Wilayah",
-    "Pimpinan Daerah", "Pimpinan Cabang", "Dewan Pimpinan",
+    "Pimpinan Daerah", "Pimpinan Cabang", "Dewan Pimpinan", "Perwakilan", "Cabang", "Kantor Perwakilan",
+    "Kantor Cabang",
     # police units
     "Ditreskrimum", "Ditreskrimsus", "Ditresnarkoba", "Ditlantas", "Ditpolairud", "Ditintelkam", "Ditbinmas",
     "Ditsamapta", "Dittipidum", "Dittipidsus", "Dittipidnarkoba", "Dittipidter", "Dittipidsiber", "Satreskrim",
@@ -59,6 +61,8 @@ NOT_UNITS = frozenset("""
 ASN PNS CPNS PPPK SDM SOP CSR APBD APBN APBDes UMKM UKM PDRB RPJMD RPJMN RKPD IPM KTP NIK TKI PMI ODGJ DBD TBC HIV AIDS
 COVID ISPA BBM LPG BLT DAK DAU PAD SPM IKM OPD SKPD UMK UMR UMP RTRW RDTR KLB PSBB PPKM WNI WNA
 """.split())
+# a name of its own with a branch after it: "Persadia Cabang Palangka Raya"
+BRANCH_BEFORE = re.compile(r"(?:(?<=\s)|^)[A-Z][\w&'’-]+[ \t]+(?:Cabang|Perwakilan)[ \t]+$")
 ADMIN_PLACE = re.compile(r"(?:Provinsi|Kabupaten|Kota|Kecamatan)\b")
 BOARDS = frozenset({"DPP", "DPW", "DPD", "DPC"})  # Dewan Pimpinan Pusat / Wilayah / Daerah / Cabang, not the Senate
 LAW_WORD = re.compile(r"\b(?:Agreement|Convention|Protocol|Treaty|Charter|Declaration)\b")
@@ -85,6 +89,8 @@ def join_offices(text: str, ents: list[Entity]) -> list[Entity]:
         lo = out[k - 1].end if k else 0
         if e.type == "GPE":
             start = _unit_before(_LOCAL_UNIT, text, lo, e.start)
+            if start is None:
+                start = _unit_before(BRANCH_BEFORE, text, lo, e.start)
             if start is None and ADMIN_PLACE.match(e.text):  # "BKPSDM Kota Bitung"
                 start = _acronym_before(text, lo, e.start)
         elif e.type == "ORG":

@@ -37,7 +37,8 @@ from claimex.doc import Document, Entity
 from claimex.entities.acronyms import Definition, find_definitions
 from claimex.entities.gazetteer import Alias, Entry, Gazetteer, Index, Match, _alias_tokens
 from claimex.entities.offices import join_offices
-from claimex.entities.rules import extend_law_titles, find_admin_places, find_en_orgs, find_laws, find_orgs
+from claimex.entities.rules import (EN_ORG_LAST, extend_law_titles, find_admin_places, find_en_orgs, find_laws,
+                                    find_orgs)
 from claimex.entities.text import is_upper_word, norm, tokenize
 
 ORG_HEADS = {
@@ -55,7 +56,7 @@ ORG_WORDS_EN = {
     "programme", "initiative", "bureau", "department", "ministry", "institute", "university", "bank", "foundation",
     "federation", "union", "network", "alliance", "coalition", "centre", "center", "court", "forum", "force",
     "service", "authority", "secretariat", "group", "nations", "partnership", "corporation", "company", "police",
-}
+} | {w.lower() for w in EN_ORG_LAST}
 LAW_HEADS = {"undang", "peraturan", "keputusan", "instruksi", "konvensi", "protokol", "deklarasi", "kovenan", "piagam",
              "statuta", "traktat", "kitab", "qanun", "convention", "protocol", "declaration", "covenant", "charter",
              "statute", "treaty"}
@@ -68,6 +69,8 @@ TAGGER_STOP = {norm(w) for w in (
     "Hasil", "Pasal", "Ayat", "Tahun", "Human Trafficking", "Trafficking", "Abstrak", "Daftar Pustaka", "Lampiran",
     "Tabel", "Gambar", "Keterbatasan Penelitian", "Pemerintah Daerah", "Pemerintah Pusat", "Provinsi", "Kabupaten",
     "Kota", "Desa", "Kecamatan", "Undang-Undang", "UU", "Program", "Bagi", "Selain", "Oleh", "Dalam", "Hal",
+    # social media and apps: the corpus names them as media, never as entities
+    "Facebook", "Instagram", "WhatsApp", "TikTok", "YouTube", "Twitter", "Telegram", "LinkedIn", "Google",
 )}
 SOURCES = ("gazetteer", "acronym", "rule", "tagger")
 # Types the tagger may add where no rule found a name, when the rules run too (it may always extend a rule's
@@ -296,6 +299,9 @@ class EntityRecognizer:
         return Entity(surface, lab, s, e, " ".join(surface.split()), None, "tagger")
 
 
+LINK_WORD = re.compile(r"(?:,|[ \t]*\b(?:dan|serta|atau|bersama|dengan))[ \t]")
+
+
 def _extends(text: str, s: int, e: int, lab: str, inner: list[Match]) -> bool:
     """May the tagger's span ``s:e`` replace the rule names ``inner`` inside it? Only when it
     contains them all, is longer, opens with a head word or an acronym (``Dinas``, ``Badan``,
@@ -304,7 +310,8 @@ def _extends(text: str, s: int, e: int, lab: str, inner: list[Match]) -> bool:
         return False
     if sum(m.type == lab for m in inner) > 1:
         return False
-    if any(re.search(r"(?:,|\b(?:dan|serta|atau))[ \t]", text[s:m.start]) for m in inner if m.type in ("ORG", "LAW")):
+    if any(LINK_WORD.search(text[s:m.start]) for m in inner if m.type in ("ORG", "LAW")) or any(
+            LINK_WORD.match(text[m.end:e]) for m in inner if m.type == "ORG"):
         return False  # "Pemerintah Indonesia dan International Organization for Migration": two names
     words = text[s:e].split()
     first = norm(words[0])

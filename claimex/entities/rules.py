@@ -66,7 +66,7 @@ SHORT_HEADS: dict[str, tuple[str, str]] = {
 _ABBR = "|".join(sorted((re.escape(k) for k in SHORT_HEADS if " " not in k and "-" not in k), key=len, reverse=True))
 _ABBR_PREFIXED = r"Permen\w+|Kepmen\w+"
 # A long head: "Peraturan Menteri Kesehatan", "Peraturan Daerah Provinsi Jawa Barat", "Keputusan Bersama ..."
-_LONG_HEAD = (r"(?:Undang[- ]Undang|Peraturan|Keputusan|Putusan|Instruksi|Surat\s+Edaran|Qanun|Fatwa"
+_LONG_HEAD = (r"(?:Undang[- ]Undang|Peraturan|Keputusan|Putusan|Instruksi|Surat\s+Edaran|Qanun|Fatwa|Resolusi"
               rf"|{_ABBR_PREFIXED}|\b(?:{_ABBR}))"
               r"(?:,?\s+(?:[A-Z][\w/-]*|dan|RI|\d+))*?")
 _ACR = r"(?:\s*\([A-Z][\w./-]{1,15}\))?"
@@ -85,6 +85,9 @@ LAW_RULES: dict[str, tuple[re.Pattern[str], str]] = {
     # "UU Nomor 21 Tahun 2007" written without a number word: "UU 21 Tahun 2007"
     "bare": (re.compile(rf"\b(?P<head>UU|Undang-Undang|PP|Perpres)\s+(?P<num>\d+)\s+Tahun\s+{_YEAR}\b"),
              "UU 21 Tahun 2007"),
+    # UN resolutions without a number word: "Resolusi Majelis Umum PBB 77/276", "Resolusi 1325"
+    "resolution": (re.compile(r"\b(?P<head>Resolusi(?:[ \t]+[A-Z][\w-]*)*)[ \t]+(?P<num>\d{1,3}/\d{1,4}|\d{3,4})\b(?![/.]\d)"),
+                   "Resolusi Majelis Umum PBB 77/276"),
 }
 
 # Named instruments not in the gazetteer: "Konvensi Den Haag 1954", "Protocol on X"
@@ -109,7 +112,7 @@ _TITLE_AND = rf"(?:,?[ \t]+(?:dan|serta|atau)[ \t]+|,[ \t]*)(?!{_TITLE_HEADS_ORG
 # "… tentang Bantuan Hukum di Kota Kendari", "… oleh Indonesia": a place after "di" and anything after "oleh" are the
 # sentence's, not the title's
 _TITLE_LINKS = (rf"[ \t]+(?:(?:atas|di(?![ \t]+(?:Kota|Kabupaten|Provinsi|Kecamatan|Desa)\b)|dari|untuk|pada|yang|bagi|"
-                rf"dalam|ke|sebagai|tentang|menjadi|antara|terhadap|melalui|dengan|the|of|and|on|for|in|to)"
+                rf"dalam(?:[ \t]+rangka)?|ke|sebagai|tentang|menjadi|antara|terhadap|melalui|dengan|the|of|and|on|for|in|to)"
                 rf"[ \t]+(?!{_TITLE_HEADS_ORG}))*")
 _TITLE_MORE = rf"(?:(?:{_TITLE_AND}|{_TITLE_LINKS}){_TITLE_WORD})*"
 TITLE_RULE = re.compile(rf"[ \t]+tentang[ \t]+{_TITLE_WORD}{_TITLE_MORE}")
@@ -120,7 +123,8 @@ LAW_TITLE_HEADS = ("Undang", "UU", "Peraturan", "Keputusan", "Putusan", "Instruk
                    "Protokol")
 
 ADMIN_RULE = re.compile(
-    r"\b(?P<prefix>Provinsi|Kabupaten|Kab\.|Kota|Kotamadya|Kecamatan|Kelurahan|Desa|Distrik|Nagari|Gampong|Dusun)"
+    r"\b(?P<prefix>Provinsi|Kabupaten|Kab\.|Kota|Kotamadya|Kecamatan|Kelurahan|Kalurahan|Desa|Distrik|Nagari|Gampong"
+    r"|Dusun|Pekon|Negara[ \t]+Bagian)"
     r"[ \t]+(?P<name>[A-Z][\w'’-]*(?:[ \t]+(?!(?:Nomor|No|Tahun|Pasal|Dinas|Badan|Kantor|Pemerintah|Provinsi|"
     r"Kabupaten|Kota|Kecamatan|Kelurahan|Desa|Distrik|Dusun)\b)[A-Z][\w'’-]*){0,3})")  # one line: never across a break
 ADMIN_STOP = {"Nomor", "Tahun", "Pasal"}
@@ -223,6 +227,8 @@ ORG_RULE_HEADS = UNIT_WORD_HEADS | {
     "Kelompok Tani", "Paguyuban", "Rumah Detensi Imigrasi", "Komando", "Pondok Pesantren", "Radio",
     "Stasiun Karantina", "Stasiun Karantina Ikan", "Kelompok Wanita Tani", "Karang Taruna", "Stasiun Meteorologi",
     "Stasiun Klimatologi", "Stasiun Geofisika", "Harian", "Majalah", "Koran", "Tribun", "Radar",
+    "Komite", "Markas Besar", "Perpustakaan", "Perutusan Tetap", "Mal Pelayanan Publik", "Kelompok Sadar Wisata",
+    "Kerapatan Adat Nagari", "Rumah Baca", "Taman Bacaan Masyarakat",
     "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH", "KPH", "KKG", "MGMP", "KUA", "DPMPTSP",
     "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
     "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
@@ -237,7 +243,7 @@ _NEW_NAME = "|".join(sorted(ORG_RULE_HEADS | {"Pemerintah", "Kementerian", "Prov
 _NEW_NAME += r"|Desa(?![ \t]+(?:Kabupaten|Kota|Provinsi)\b)"  # "… Masyarakat dan Desa Kabupaten X" is one name
 ORG_RULE = re.compile(
     rf"\b(?P<head>{_ORG_HEAD_RX})(?:[ \t]+{_ORG_WORD}"
-    rf"|,?[ \t]+(?:dan|&)[ \t]+(?!(?:{_NEW_NAME})\b){_ORG_WORD}|,[ \t]+(?!(?:{_NEW_NAME})\b)(?=[A-Z]){_ORG_WORD}"
+    rf"|,?[ \t]+(?:dan|and|&)[ \t]+(?!(?:{_NEW_NAME})\b){_ORG_WORD}|,[ \t]+(?!(?:{_NEW_NAME})\b)(?=[A-Z]){_ORG_WORD}"
     rf"|[ \t]+pada[ \t]+(?=Pengadilan\b){_ORG_WORD})+")  # "Pengadilan Tindak Pidana Korupsi pada Pengadilan Negeri …"
 
 
@@ -251,6 +257,7 @@ GENERIC_KINDS = frozenset({
     "Koperasi Unit Desa", "Pusat Kesehatan Masyarakat", "Unit Pelaksana Teknis", "Unit Pelaksana Teknis Daerah",
     "Organisasi Perangkat Daerah", "Badan Permusyawaratan Desa", "Kantor Urusan Agama", "Rumah Sakit Umum Daerah",
     "Sekolah Dasar", "Sekolah Menengah Pertama", "Sekolah Menengah Atas", "Sekolah Menengah Kejuruan",
+    "Komite Sekolah", "Perpustakaan Daerah", "Perpustakaan Desa", "Perpustakaan Sekolah",
 })
 
 
@@ -291,14 +298,14 @@ def _org(text: str, s: int, e: int, gaz: Gazetteer | None) -> Match:
     return Match(s, e, surface, "ORG", entry, canonical, entry.id if entry else None, source="rule:org")
 
 
-_LINK = re.compile(r",?[ \t]+(?:dan|&)[ \t]+|,[ \t]+")
+_LINK = re.compile(r",?[ \t]+(?:dan|and|&)[ \t]+|,[ \t]+")
 
 
 def _cut_links(text: str, s: int, e: int, gaz: Gazetteer | None) -> int:
     links = list(_LINK.finditer(text, s, e))
     if not links:
         return e
-    if any("," in k.group() for k in links) and not re.search(r"[ \t](?:dan|&)[ \t]+", text[links[0].end():e]):
+    if any("," in k.group() for k in links) and not re.search(r"[ \t](?:dan|and|&)[ \t]+", text[links[0].end():e]):
         return links[0].start()
     # a name of its own after the link: one the gazetteer knows, or an English one ("… dan Australian Cyber
     # Security Centre")
@@ -318,7 +325,7 @@ def find_admin_places(text: str, gaz: Gazetteer | None = None) -> list[Match]:
     """
     out = []
     for m in ADMIN_RULE.finditer(text):
-        prefix = ADMIN_FULL.get(m.group("prefix"), m.group("prefix"))
+        prefix = ADMIN_FULL.get(m.group("prefix"), " ".join(m.group("prefix").split()))
         name = m.group("name")
         s, e = m.span()
         entry = gaz.lookup_exact(name) if gaz is not None else None
@@ -337,20 +344,20 @@ EN_ORG_LAST = (
     "Association", "Council", "Commission", "Fund", "Watch", "Alliance", "Coalition", "Society", "Centre",
     "Center", "Authority", "Service", "Union", "Federation", "Initiative", "Partnership", "Trust", "Corporation",
     "Committee", "Secretariat", "Mission", "Programme", "Bureau", "Office", "Department", "Ministry", "University",
-    "College", "Bank", "Company", "Post", "TV", "Times",  # media: "Pontianak Post", "Bandung TV"
+    "College", "Bank", "Company", "Body", "Forces", "Group", "Post", "TV", "Times",  # media: "Pontianak Post"
 )
 _EN_WORD = r"[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*"
 EN_ORG_RULE = re.compile(
     rf"(?<![\w.&'’-])((?:{_EN_WORD}[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*){{1,6}}(?:" + "|".join(EN_ORG_LAST) + ")"
     # "… Centre for Law Enforcement Cooperation", "… Alliance for Net Zero"
-    + rf"(?:[ \t]+(?:of|for|on)(?:[ \t]+the)?(?:[ \t]+{_EN_WORD})+(?:[ \t]+and(?:[ \t]+{_EN_WORD})+)?)?)\b(?![.-]\w)"
+    + rf"(?:[ \t]+(?:of|for|on|in)(?:[ \t]+the)?(?:[ \t]+{_EN_WORD})+(?:[ \t]+and(?:[ \t]+{_EN_WORD})+)?)?)\b(?![.-]\w)"
     # "… Comprehensive Economic Partnership Agreement" is a law
     rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:Agreement|Convention|Protocol|Act|Declaration|Charter|Treaty)\b)")
 NOT_IN_EN_NAME = frozenset("""
 menurut bagi oleh selain dalam pada untuk dengan melalui bersama sementara namun kemudian hal peran pihak bantuan
 dukungan kerja sama program lembaga organisasi dan atau serta yaitu yakni adapun sedangkan tetapi karena sejak
 hingga sampai dari ke di laporan data hasil temuan penelitian selanjutnya berdasarkan terhadap antara
-berita media situs portal kanal akun sumber
+berita media situs portal kanal akun sumber misi pasukan kontingen operasi
 """.split())
 
 
