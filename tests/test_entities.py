@@ -284,6 +284,20 @@ def test_len_and_lookup():
     # a known long form whose letters do not fit is not the acronym's ("… Central African Republic (MINUSCA)")
     ("Stabilization Mission in the Central African Republic (MINUSCA)",
      [("Stabilization Mission in the Central African Republic", "ORG", None)]),
+    ("Laporan Dinas Perdagangan Kota Makassar dan BPSK Kota Makassar.",  # the place closes the first name
+     [("Dinas Perdagangan Kota Makassar", "ORG", None), ("BPSK Kota Makassar", "ORG", None)]),
+    ("Staf Direktorat Asia Timur dan Pasifik hadir.", [("Direktorat Asia Timur dan Pasifik", "ORG", None)]),
+    ("Manajemen Bank Nagari dan World Bank", [("Bank Nagari", "ORG", None), ("World Bank", "ORG", "org:world-bank")]),
+    ("Otorita Ibu Kota Nusantara, Kelompok Nelayan Mina Sejahtera, STIKes Eka Harap",
+     [("Otorita Ibu Kota Nusantara", "ORG", None), ("Kelompok Nelayan Mina Sejahtera", "ORG", None),
+      ("STIKes Eka Harap", "ORG", None)]),
+    # an English regulation is a law, and so is its acronym; a long form whose letters fit only its tail
+    ("European Union Deforestation Regulation (EUDR) berlaku; EUDR", [
+        ("European Union Deforestation Regulation", "LAW", None), ("EUDR", "LAW", None), ("EUDR", "LAW", None)]),
+    ("Agreement on Port State Measures (PSMA) berlaku; PSMA", [
+        ("Agreement on Port State Measures", "LAW", "law:agreement-on-port-state-measures"),
+        ("PSMA", "LAW", "law:agreement-on-port-state-measures"),
+        ("PSMA", "LAW", "law:agreement-on-port-state-measures")]),
     ("Warga Negara Bagian Rakhine dan Kalurahan Banyusoca", [("Negara Bagian Rakhine", "GPE", "gpe:negara-bagian-rakhine"),
                                                            ("Kalurahan Banyusoca", "GPE", "gpe:kalurahan-banyusoca")]),
     ("Kantor Akuntan Publik Budi Santoso dan Rekan", [("Kantor Akuntan Publik Budi Santoso dan Rekan", "ORG", None)]),
@@ -335,6 +349,8 @@ def test_head_word_organisations(rec, text, expected):
      "Kesehatan Masyarakat", "law:permenkes-75-2014"),
     ("PP Nomor 22 Tahun 2021 tentang Penyelenggaraan Perlindungan dan Pengelolaan Lingkungan Hidup, yaitu",
      "PP Nomor 22 Tahun 2021 tentang Penyelenggaraan Perlindungan dan Pengelolaan Lingkungan Hidup", "law:pp-22-2021"),
+    ("Perda Nomor 7 Tahun 2020 tentang Rencana Tata Ruang Wilayah Tahun 2020–2040 berlaku",
+     "Perda Nomor 7 Tahun 2020 tentang Rencana Tata Ruang Wilayah Tahun 2020–2040", "law:perda-7-2020"),
     ("PP Nomor 5 Tahun 2022 tentang Pedoman Kurikulum dalam rangka Pemulihan Pembelajaran.",
      "PP Nomor 5 Tahun 2022 tentang Pedoman Kurikulum dalam rangka Pemulihan Pembelajaran", "law:pp-5-2022"),
 ])

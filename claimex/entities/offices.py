@@ -65,7 +65,7 @@ COVID ISPA BBM LPG BLT DAK DAU PAD SPM IKM OPD SKPD UMK UMR UMP RTRW RDTR KLB PS
 BRANCH_BEFORE = re.compile(r"(?:(?<=\s)|^)[A-Z][\w&'’-]+[ \t]+(?:Cabang|Perwakilan)[ \t]+$")
 ADMIN_PLACE = re.compile(r"(?:Provinsi|Kabupaten|Kota|Kecamatan)\b")
 BOARDS = frozenset({"DPP", "DPW", "DPD", "DPC"})  # Dewan Pimpinan Pusat / Wilayah / Daerah / Cabang, not the Senate
-LAW_WORD = re.compile(r"\b(?:Agreement|Convention|Protocol|Treaty|Charter|Declaration)\b")
+LAW_WORD = re.compile(r"\b(?:Agreement|Convention|Protocol|Treaty|Charter|Declaration|Regulation|Directive)\b")
 
 
 def join_offices(text: str, ents: list[Entity]) -> list[Entity]:

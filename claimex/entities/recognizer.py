@@ -59,8 +59,9 @@ ORG_WORDS_EN = {
 } | {w.lower() for w in EN_ORG_LAST}
 LAW_HEADS = {"undang", "peraturan", "keputusan", "instruksi", "konvensi", "protokol", "deklarasi", "kovenan", "piagam",
              "statuta", "traktat", "kitab", "qanun", "convention", "protocol", "declaration", "covenant", "charter",
+             "agreement",
              "statute", "treaty"}
-LAW_WORDS_EN = {"act", "agreement", "convention", "protocol", "declaration", "charter"}
+LAW_WORDS_EN = {"act", "agreement", "convention", "protocol", "declaration", "charter", "regulation", "directive"}
 GPE_HEADS = {"provinsi", "kabupaten", "kota", "republik", "kerajaan", "kepulauan", "kecamatan", "desa"}
 DIRECTION_WORDS = {"utara", "selatan", "timur", "barat", "tengah", "tenggara", "daya", "laut", "hulu", "hilir", "ulu"}
 # Capitalised words the tagger may take for names but that never are one here
@@ -194,9 +195,13 @@ class EntityRecognizer:
                 tagged[k] += [(a + s, a + e, lab) for s, e, lab in spans]
         return [self._combine(p, t) for p, t in zip(preps, tagged)]
 
-    def _overlay(self, p: _Prepared, tagged: list[tuple[int, int, str]]) -> tuple[Index, set[str]]:
-        """The document's own names: acronym pairs linked to one entry, or blocked."""
+    def _overlay(self, p: _Prepared, tagged: list[tuple[int, int, str]],
+                 ruled: list[Match]) -> tuple[Index, set[str]]:
+        """The document's own names: acronym pairs linked to one entry, or blocked. A long form of
+        unknown type takes the type of a rule's name ending where it ends ("Agreement on Port State
+        Measures (PSMA)": the letters fit "Port State Measures")."""
         overlay = Index()
+        rule_end = {m.end: m for m in ruled}
         blocked: set[str] = set()
         tag_at = {(s, e): lab for s, e, lab in tagged}
         for d in p.defs:
@@ -210,8 +215,11 @@ class EntityRecognizer:
                 entry = short_entry
             else:
                 typ = htype or tag_at.get((d.long_start, d.long_end))
-                canonical = " ".join(d.long.split())
-                entry = Entry(id="", type=typ, canonical=canonical) if typ else None
+                canonical, ident = " ".join(d.long.split()), ""
+                if typ is None and d.long_end in rule_end:
+                    m = rule_end[d.long_end]
+                    typ, canonical, ident = m.type, m.canonical, m.id or ""
+                entry = Entry(id=ident, type=typ, canonical=canonical) if typ else None
             if entry is None:
                 blocked.update({d.short, d.long})
                 overlay.block(d.short)
@@ -226,17 +234,15 @@ class EntityRecognizer:
         cands: list[Match] = []
         blocked: set[str] = set()
         if self.use_gazetteer:
-            overlay, blocked = self._overlay(p, tagged)
+            ruled = (find_laws(text, self.gaz) + find_admin_places(text, self.gaz) + find_orgs(text, self.gaz)
+                     + find_en_orgs(text, self.gaz))
+            overlay, blocked = self._overlay(p, tagged, ruled)
             defined = {norm(d.short) for d in p.defs} | {norm(d.long) for d in p.defs}
             for m in self.gaz.match(text, overlay):
                 if norm(m.text) in defined:
                     m.source = "acronym"
                 cands.append(m)
-            cands += find_laws(text, self.gaz)
-            cands += find_admin_places(text, self.gaz)
-            cands += find_orgs(text, self.gaz)
-            cands += find_en_orgs(text, self.gaz)
-            cands = extend_law_titles(text, cands)
+            cands = extend_law_titles(text, cands + ruled)
         # longest first; ties: gazetteer/acronym before rules
         rank = {"gazetteer": 0, "acronym": 0}
         cands.sort(key=lambda m: (-(m.end - m.start), rank.get(m.source, 1), m.start))

@@ -92,7 +92,7 @@ LAW_RULES: dict[str, tuple[re.Pattern[str], str]] = {
 
 # Named instruments not in the gazetteer: "Konvensi Den Haag 1954", "Protocol on X"
 _CONNECT = r"(?:tentang|mengenai|menentang|terhadap|untuk|dan|on|of|the|against|for|and|to|in)"
-_TREATY_HEADS = r"(?:Konvensi|Protokol|Kovenan|Statuta|Traktat|Convention|Protocol|Covenant|Statute|Treaty)"
+_TREATY_HEADS = r"(?:Konvensi|Protokol|Kovenan|Statuta|Traktat|Convention|Protocol|Covenant|Statute|Treaty|Agreement)"
 TREATY_RULE = re.compile(
     rf"\b{_TREATY_HEADS}"
     r"(?:\s+(?:tentang|mengenai|menentang|terhadap|untuk|on|of|the|against|for|to|in|relating)){0,2}"
@@ -102,7 +102,7 @@ TREATY_RULE = re.compile(
 # "… Nomor 21 Tahun 2007 tentang Pemberantasan Tindak Pidana Perdagangan Orang": the title is part of the name.
 # It runs over capitalised words, numbers and "2/2022"-like tokens; a small lower-case word or a comma is kept only
 # when a capitalised word (or a number) follows it.
-_TITLE_WORD = r"(?:[A-Z][\w'’-]*|\d[\w-]*)(?:[./]\w[\w'’-]*)*"
+_TITLE_WORD = r"(?:[A-Z][\w'’-]*|\d[\w–-]*)(?:[./]\w[\w'’-]*)*"
 _TITLE_HEADS_ORG = r"(?:Badan|Kementerian|Dinas|Lembaga|Komisi|Pemerintah|Kantor|Direktorat)\b"
 _TITLE_HEADS_LAW = (r"(?:Undang|UU|Peraturan|Keputusan|Putusan|Instruksi|Surat|Perpres|Perppu|PP|Permen\w*|Perda"
                     r"|Qanun|Konvensi|Protokol|Kovenan|Deklarasi|Piagam|Statuta)\b")
@@ -228,7 +228,8 @@ ORG_RULE_HEADS = UNIT_WORD_HEADS | {
     "Stasiun Karantina", "Stasiun Karantina Ikan", "Kelompok Wanita Tani", "Karang Taruna", "Stasiun Meteorologi",
     "Stasiun Klimatologi", "Stasiun Geofisika", "Harian", "Majalah", "Koran", "Tribun", "Radar",
     "Komite", "Markas Besar", "Perpustakaan", "Perutusan Tetap", "Mal Pelayanan Publik", "Kelompok Sadar Wisata",
-    "Kerapatan Adat Nagari", "Rumah Baca", "Taman Bacaan Masyarakat",
+    "Kerapatan Adat Nagari", "Rumah Baca", "Taman Bacaan Masyarakat", "Otorita", "Kelompok Nelayan",
+    "STIKes", "STMIK", "STIA", "STISIP", "STAI", "STIT", "STT", "STIKOM",
     "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH", "KPH", "KKG", "MGMP", "KUA", "DPMPTSP",
     "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
     "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
@@ -307,14 +308,17 @@ def _cut_links(text: str, s: int, e: int, gaz: Gazetteer | None) -> int:
         return e
     if any("," in k.group() for k in links) and not re.search(r"[ \t](?:dan|and|&)[ \t]+", text[links[0].end():e]):
         return links[0].start()
-    # a name of its own after the link: one the gazetteer knows, or an English one ("… dan Australian Cyber
-    # Security Centre")
-    starts = {mm.start for mm in gaz.match(text[s:e], gate=False)} if gaz is not None else set()
+    # a name of its own after the link: a body or law the gazetteer knows, or an English name ("… dan Australian
+    # Cyber Security Centre"); a place may end a name ("Direktorat Asia Timur dan Pasifik")
+    starts = {mm.start for mm in gaz.match(text[s:e], gate=False) if mm.type != "GPE"} if gaz is not None else set()
     starts |= {mm.start(1) for mm in EN_ORG_RULE.finditer(text[s:e])}
     for k in links:
-        if k.end() - s in starts:
-            return k.start()
+        if k.end() - s in starts or ENDS_IN_PLACE.search(text, s, k.start()):
+            return k.start()  # "Dinas Perdagangan Kota Makassar dan BPSK …": the place closed the first name
     return e
+
+
+ENDS_IN_PLACE = re.compile(r"\b(?:Provinsi|Kabupaten|Kota)[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)?$")
 
 
 def find_admin_places(text: str, gaz: Gazetteer | None = None) -> list[Match]:
@@ -346,13 +350,15 @@ EN_ORG_LAST = (
     "Committee", "Secretariat", "Mission", "Programme", "Bureau", "Office", "Department", "Ministry", "University",
     "College", "Bank", "Company", "Body", "Forces", "Group", "Post", "TV", "Times",  # media: "Pontianak Post"
 )
+# "Manajemen Bank Nagari": a capitalised word after "Bank" makes it the head of an Indonesian name
+_EN_LAST = "|".join(w + r"(?![ \t]+[A-Z])" if w == "Bank" else w for w in EN_ORG_LAST)
 _EN_WORD = r"[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*"
 EN_ORG_RULE = re.compile(
-    rf"(?<![\w.&'’-])((?:{_EN_WORD}[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*){{1,6}}(?:" + "|".join(EN_ORG_LAST) + ")"
+    rf"(?<![\w.&'’-])((?:{_EN_WORD}[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*){{1,6}}(?:" + _EN_LAST + ")"
     # "… Centre for Law Enforcement Cooperation", "… Alliance for Net Zero"
     + rf"(?:[ \t]+(?:of|for|on|in)(?:[ \t]+the)?(?:[ \t]+{_EN_WORD})+(?:[ \t]+and(?:[ \t]+{_EN_WORD})+)?)?)\b(?![.-]\w)"
     # "… Comprehensive Economic Partnership Agreement" is a law
-    rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:Agreement|Convention|Protocol|Act|Declaration|Charter|Treaty)\b)")
+    rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:Agreement|Convention|Protocol|Act|Declaration|Charter|Treaty|Regulation|Directive)\b)")
 NOT_IN_EN_NAME = frozenset("""
 menurut bagi oleh selain dalam pada untuk dengan melalui bersama sementara namun kemudian hal peran pihak bantuan
 dukungan kerja sama program lembaga organisasi dan atau serta yaitu yakni adapun sedangkan tetapi karena sejak
