@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from claimex.doc import Entity
+from claimex.entities.rules import EN_LAW_LAST
 from claimex.entities.text import norm, slug
 
 OFFICE_GAP = re.compile(
@@ -65,7 +66,7 @@ COVID ISPA BBM LPG BLT DAK DAU PAD SPM IKM OPD SKPD UMK UMR UMP RTRW RDTR KLB PS
 BRANCH_BEFORE = re.compile(r"(?:(?<=\s)|^)[A-Z][\w&'’-]+[ \t]+(?:Cabang|Perwakilan)[ \t]+$")
 ADMIN_PLACE = re.compile(r"(?:Provinsi|Kabupaten|Kota|Kecamatan)\b")
 BOARDS = frozenset({"DPP", "DPW", "DPD", "DPC"})  # Dewan Pimpinan Pusat / Wilayah / Daerah / Cabang, not the Senate
-LAW_WORD = re.compile(r"\b(?:Agreement|Convention|Protocol|Treaty|Charter|Declaration|Regulation|Directive)\b")
+LAW_WORD = re.compile(rf"\b(?:{'|'.join(EN_LAW_LAST)})\b")
 
 
 def join_offices(text: str, ents: list[Entity]) -> list[Entity]:

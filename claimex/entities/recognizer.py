@@ -37,8 +37,8 @@ from claimex.doc import Document, Entity
 from claimex.entities.acronyms import Definition, find_definitions
 from claimex.entities.gazetteer import Alias, Entry, Gazetteer, Index, Match, _alias_tokens
 from claimex.entities.offices import join_offices
-from claimex.entities.rules import (EN_ORG_LAST, extend_law_titles, find_admin_places, find_en_orgs, find_laws,
-                                    find_orgs)
+from claimex.entities.rules import (EN_LAW_LAST, EN_ORG_LAST, extend_law_titles, find_admin_places, find_en_orgs,
+                                    find_laws, find_orgs)
 from claimex.entities.text import is_upper_word, norm, tokenize
 
 ORG_HEADS = {
@@ -59,9 +59,8 @@ ORG_WORDS_EN = {
 } | {w.lower() for w in EN_ORG_LAST}
 LAW_HEADS = {"undang", "peraturan", "keputusan", "instruksi", "konvensi", "protokol", "deklarasi", "kovenan", "piagam",
              "statuta", "traktat", "kitab", "qanun", "convention", "protocol", "declaration", "covenant", "charter",
-             "agreement",
-             "statute", "treaty"}
-LAW_WORDS_EN = {"act", "agreement", "convention", "protocol", "declaration", "charter", "regulation", "directive"}
+             "statute", "treaty", "agreement"}
+LAW_WORDS_EN = {w.lower() for w in EN_LAW_LAST}
 GPE_HEADS = {"provinsi", "kabupaten", "kota", "republik", "kerajaan", "kepulauan", "kecamatan", "desa"}
 DIRECTION_WORDS = {"utara", "selatan", "timur", "barat", "tengah", "tenggara", "daya", "laut", "hulu", "hilir", "ulu"}
 # Capitalised words the tagger may take for names but that never are one here

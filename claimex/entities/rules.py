@@ -86,8 +86,8 @@ LAW_RULES: dict[str, tuple[re.Pattern[str], str]] = {
     "bare": (re.compile(rf"\b(?P<head>UU|Undang-Undang|PP|Perpres)\s+(?P<num>\d+)\s+Tahun\s+{_YEAR}\b"),
              "UU 21 Tahun 2007"),
     # UN resolutions without a number word: "Resolusi Majelis Umum PBB 77/276", "Resolusi 1325"
-    "resolution": (re.compile(r"\b(?P<head>Resolusi(?:[ \t]+[A-Z][\w-]*)*)[ \t]+(?P<num>\d{1,3}/\d{1,4}|\d{3,4})\b(?![/.]\d)"),
-                   "Resolusi Majelis Umum PBB 77/276"),
+    "resolution": (re.compile(r"\b(?P<head>Resolusi(?:[ \t]+[A-Z][\w-]*)*)[ \t]+"
+                              r"(?P<num>\d{1,3}/\d{1,4}|\d{3,4})\b(?![/.]\d)"), "Resolusi Majelis Umum PBB 77/276"),
 }
 
 # Named instruments not in the gazetteer: "Konvensi Den Haag 1954", "Protocol on X"
@@ -112,7 +112,8 @@ _TITLE_AND = rf"(?:,?[ \t]+(?:dan|serta|atau)[ \t]+|,[ \t]*)(?!{_TITLE_HEADS_ORG
 # "… tentang Bantuan Hukum di Kota Kendari", "… oleh Indonesia": a place after "di" and anything after "oleh" are the
 # sentence's, not the title's
 _TITLE_LINKS = (rf"[ \t]+(?:(?:atas|di(?![ \t]+(?:Kota|Kabupaten|Provinsi|Kecamatan|Desa)\b)|dari|untuk|pada|yang|bagi|"
-                rf"dalam(?:[ \t]+rangka)?|ke|sebagai|tentang|menjadi|antara|terhadap|melalui|dengan|the|of|and|on|for|in|to)"
+                rf"dalam(?:[ \t]+rangka)?|ke|sebagai|tentang|menjadi|antara|terhadap|melalui|dengan|"
+                rf"the|of|and|on|for|in|to)"
                 rf"[ \t]+(?!{_TITLE_HEADS_ORG}))*")
 _TITLE_MORE = rf"(?:(?:{_TITLE_AND}|{_TITLE_LINKS}){_TITLE_WORD})*"
 TITLE_RULE = re.compile(rf"[ \t]+tentang[ \t]+{_TITLE_WORD}{_TITLE_MORE}")
@@ -350,6 +351,9 @@ EN_ORG_LAST = (
     "Committee", "Secretariat", "Mission", "Programme", "Bureau", "Office", "Department", "Ministry", "University",
     "College", "Bank", "Company", "Body", "Forces", "Group", "Post", "TV", "Times",  # media: "Pontianak Post"
 )
+# English names of instruments, by their last word: "… Economic Partnership Agreement" is a law, not a body
+EN_LAW_LAST = ("Agreement", "Convention", "Protocol", "Act", "Declaration", "Charter", "Treaty", "Regulation",
+               "Directive")
 # "Manajemen Bank Nagari": a capitalised word after "Bank" makes it the head of an Indonesian name
 _EN_LAST = "|".join(w + r"(?![ \t]+[A-Z])" if w == "Bank" else w for w in EN_ORG_LAST)
 _EN_WORD = r"[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*"
@@ -357,8 +361,7 @@ EN_ORG_RULE = re.compile(
     rf"(?<![\w.&'’-])((?:{_EN_WORD}[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*){{1,6}}(?:" + _EN_LAST + ")"
     # "… Centre for Law Enforcement Cooperation", "… Alliance for Net Zero"
     + rf"(?:[ \t]+(?:of|for|on|in)(?:[ \t]+the)?(?:[ \t]+{_EN_WORD})+(?:[ \t]+and(?:[ \t]+{_EN_WORD})+)?)?)\b(?![.-]\w)"
-    # "… Comprehensive Economic Partnership Agreement" is a law
-    rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:Agreement|Convention|Protocol|Act|Declaration|Charter|Treaty|Regulation|Directive)\b)")
+    rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:{'|'.join(EN_LAW_LAST)})\b)")
 NOT_IN_EN_NAME = frozenset("""
 menurut bagi oleh selain dalam pada untuk dengan melalui bersama sementara namun kemudian hal peran pihak bantuan
 dukungan kerja sama program lembaga organisasi dan atau serta yaitu yakni adapun sedangkan tetapi karena sejak
