@@ -293,11 +293,30 @@ def test_len_and_lookup():
       ("STIKes Eka Harap", "ORG", None)]),
     # an English regulation is a law, and so is its acronym; a long form whose letters fit only its tail
     ("European Union Deforestation Regulation (EUDR) berlaku; EUDR", [
-        ("European Union Deforestation Regulation", "LAW", None), ("EUDR", "LAW", None), ("EUDR", "LAW", None)]),
+        ("European Union Deforestation Regulation", "LAW", "law:european-union-deforestation-regulation"),
+        ("EUDR", "LAW", "law:european-union-deforestation-regulation"),
+        ("EUDR", "LAW", "law:european-union-deforestation-regulation")]),
     ("Agreement on Port State Measures (PSMA) berlaku; PSMA", [
         ("Agreement on Port State Measures", "LAW", "law:agreement-on-port-state-measures"),
         ("PSMA", "LAW", "law:agreement-on-port-state-measures"),
         ("PSMA", "LAW", "law:agreement-on-port-state-measures")]),
+    ("Data Cabang Dinas Kehutanan Wilayah Probolinggo dan Dinas Tenaga Kerja dan Koperasi UKM Kabupaten Kebumen",
+     [("Cabang Dinas Kehutanan Wilayah Probolinggo", "ORG", None),
+      ("Dinas Tenaga Kerja dan Koperasi UKM Kabupaten Kebumen", "ORG", None)]),
+    ("Guru SD Negeri 2 Tayu Wetan dan MI Salafiyah Tayu Kulon", [("SD Negeri 2 Tayu Wetan", "ORG", None),
+                                                               ("MI Salafiyah Tayu Kulon", "ORG", None)]),
+    ("Pekerja Borneo Sawit Plantations Sdn Bhd", [("Borneo Sawit Plantations Sdn Bhd", "ORG", None)]),
+    # an office's short form that repeats its place: "… Kelas II Baubau (Bapas Baubau)"
+    ("Petugas Balai Pemasyarakatan Kelas II Baubau (Bapas Baubau) datang; Bapas Baubau", [
+        ("Balai Pemasyarakatan Kelas II Baubau", "ORG", None), ("Bapas Baubau", "ORG", None),
+        ("Bapas Baubau", "ORG", None)]),
+    # English instruments by their last word, agreements named by a place; not "Perjanjian Kerja …"
+    ("Sesuai Indonesia–Australia Comprehensive Economic Partnership Agreement (IA-CEPA), Perjanjian Perth 1997 dan "
+     "Perjanjian Kerja Bersama", [
+        ("Indonesia–Australia Comprehensive Economic Partnership Agreement", "LAW",
+         "law:indonesia-australia-comprehensive-economic-partnership-agreement"),
+        ("IA-CEPA", "LAW", "law:indonesia-australia-comprehensive-economic-partnership-agreement"),
+        ("Perjanjian Perth 1997", "LAW", "law:perjanjian-perth-1997")]),
     ("Warga Negara Bagian Rakhine dan Kalurahan Banyusoca", [("Negara Bagian Rakhine", "GPE", "gpe:negara-bagian-rakhine"),
                                                            ("Kalurahan Banyusoca", "GPE", "gpe:kalurahan-banyusoca")]),
     ("Kantor Akuntan Publik Budi Santoso dan Rekan", [("Kantor Akuntan Publik Budi Santoso dan Rekan", "ORG", None)]),

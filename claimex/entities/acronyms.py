@@ -29,7 +29,7 @@ Known = Callable[[str], Optional[str]]  # a name → its gazetteer id, or None
 from claimex.entities.text import Tok, is_capitalised, tokenize
 
 CONNECTORS = {"dan", "untuk", "dari", "atas", "bagi", "pada", "di", "ke", "tentang", "terhadap", "serta", "yang",
-              "of", "on", "for", "the", "and", "against", "in", "to", "de", "des", "du", "la", "le", "&", ",", "-", "/"}
+              "of", "on", "for", "the", "and", "against", "in", "to", "de", "des", "du", "la", "le", "&", ",", "-", "–", "/"}
 SHORT_RE = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Z][A-Za-z0-9.&/+-]{1,15}$|^[A-Z][a-z]{2,}[A-Z][A-Za-z0-9]*$")
 SINGLE_CAP = re.compile(r"^[A-Z][a-z]{3,11}$")  # Kemenlu, Bappenas, Polri: letters must fit
 DEFINE_RE = re.compile(
@@ -123,6 +123,23 @@ def _long_before(text: str, toks: list[Tok], k: int, short: str,
     return None
 
 
+def _with_place(text: str, toks: list[Tok], k: int, close: int, known: Known) -> Definition | None:
+    """``Long Form Place (SHORT Place)``: the short form of an office repeats the place that ends
+    its long form; the letters must fit the long form without the place."""
+    inner = toks[k + 1:close]
+    head, place = inner[0].text, [t.text for t in inner[1:]]
+    if not 1 <= len(place) <= 3 or not all(is_capitalised(w) for w in place) or k <= len(place) \
+            or [t.text for t in toks[k - len(place):k]] != place \
+            or not (looks_like_acronym(head) or SINGLE_CAP.match(head)):
+        return None
+    got = _long_before(text, toks, k - len(place), head, known)
+    if not got or not got[2] or got[1] - got[0] < 1:  # two words at least, letters fitting
+        return None
+    a = got[0]
+    return Definition(text[inner[0].start:inner[-1].end], text[toks[a].start:toks[k - 1].end], inner[0].start,
+                      inner[-1].end, toks[a].start, toks[k - 1].end, True)
+
+
 def find_definitions(text: str, known: Optional[Known] = None) -> list[Definition]:
     """Every acronym definition in ``text``; ``known(name)`` gives the gazetteer id of a
     name or None (it lets translated long forms through)."""
@@ -153,6 +170,11 @@ def find_definitions(text: str, known: Optional[Known] = None) -> list[Definitio
                     continue
                 out.append(Definition(inner, text[toks[a].start:toks[b].end], toks[k + 1].start, toks[close - 1].end,
                                       toks[a].start, toks[b].end, fit))
+            continue
+        # Long Form Place (SHORT Place): "Balai Pemasyarakatan Kelas II Baubau (Bapas Baubau)"
+        d = _with_place(text, toks, k, close, known)
+        if d is not None:
+            out.append(d)
             continue
         # SHORT (Long Form)
         if k > 0 and looks_like_acronym(toks[k - 1].text) and is_capitalised(inner):

@@ -32,7 +32,7 @@ SUBUNIT_HEADS = (
     "Satker", "Stasiun", "Posbakum", "Poltekkes", "Regional Office", "Regional Support Office", "Pengurus Besar",
     "Pengurus Pusat", "Pengurus Wilayah", "Pengurus Cabang", "Pengurus Daerah", "Pimpinan Pusat", "Pimpinan Wilayah",
     "Pimpinan Daerah", "Pimpinan Cabang", "Dewan Pimpinan", "Perwakilan", "Cabang", "Kantor Perwakilan",
-    "Kantor Cabang",
+    "Kantor Cabang", "Pusdalops",
     # police units
     "Ditreskrimum", "Ditreskrimsus", "Ditresnarkoba", "Ditlantas", "Ditpolairud", "Ditintelkam", "Ditbinmas",
     "Ditsamapta", "Dittipidum", "Dittipidsus", "Dittipidnarkoba", "Dittipidter", "Dittipidsiber", "Satreskrim",

@@ -196,9 +196,9 @@ class EntityRecognizer:
 
     def _overlay(self, p: _Prepared, tagged: list[tuple[int, int, str]],
                  ruled: list[Match]) -> tuple[Index, set[str]]:
-        """The document's own names: acronym pairs linked to one entry, or blocked. A long form of
-        unknown type takes the type of a rule's name ending where it ends ("Agreement on Port State
-        Measures (PSMA)": the letters fit "Port State Measures")."""
+        """The document's own names: acronym pairs linked to one entry, or blocked. A long form the
+        gazetteer lacks takes the type and identifier of a rule's name ending where it ends ("Agreement
+        on Port State Measures (PSMA)": the letters fit "Port State Measures")."""
         overlay = Index()
         rule_end = {m.end: m for m in ruled}
         blocked: set[str] = set()
@@ -215,8 +215,8 @@ class EntityRecognizer:
             else:
                 typ = htype or tag_at.get((d.long_start, d.long_end))
                 canonical, ident = " ".join(d.long.split()), ""
-                if typ is None and d.long_end in rule_end:
-                    m = rule_end[d.long_end]
+                m = rule_end.get(d.long_end)
+                if m is not None and typ in (None, m.type):  # the rule's name (and identifier) for both forms
                     typ, canonical, ident = m.type, m.canonical, m.id or ""
                 entry = Entry(id=ident, type=typ, canonical=canonical) if typ else None
             if entry is None:

@@ -229,13 +229,18 @@ ORG_RULE_HEADS = UNIT_WORD_HEADS | {
     "Stasiun Karantina", "Stasiun Karantina Ikan", "Kelompok Wanita Tani", "Karang Taruna", "Stasiun Meteorologi",
     "Stasiun Klimatologi", "Stasiun Geofisika", "Harian", "Majalah", "Koran", "Tribun", "Radar",
     "Komite", "Markas Besar", "Perpustakaan", "Perutusan Tetap", "Mal Pelayanan Publik", "Kelompok Sadar Wisata",
-    "Kerapatan Adat Nagari", "Rumah Baca", "Taman Bacaan Masyarakat", "Otorita", "Kelompok Nelayan",
+    "Kerapatan Adat Nagari", "Rumah Baca", "Taman Bacaan Masyarakat", "Taman Baca Masyarakat", "Taman Baca",
+    "Otorita", "Kelompok Nelayan", "Kelompok Usaha Bersama", "Gabungan Kelompok Tani", "Takmir", "Organisasi",
+    "Madrasah", "Taman Pendidikan Al-Qur'an", "Taman Pendidikan Alquran", "TPQ", "MI",
     "STIKes", "STMIK", "STIA", "STISIP", "STAI", "STIT", "STT", "STIKOM",
     "UIN", "IAIN", "STAIN", "STIE", "STIKES", "STKIP", "STIH", "KPH", "KKG", "MGMP", "KUA", "DPMPTSP",
     "PT", "CV", "UD", "RSUD", "RSUP", "RSU", "RSIA", "RS", "SMP", "SMA", "SMK", "SD", "SDN", "SMPN", "SMAN", "SMKN",
     "MAN", "MIN", "TK", "KSPPS", "KSP", "KUD", "BPR", "BPRS", "UPT", "UPTD", "KPP", "BAZNAS", "LAZ",
 }
 UNIT_HEADS = UNIT_WORD_HEADS | {h for h in ORG_RULE_HEADS if h.isupper()}
+# words of a unit or office written before an organisation's head ("Cabang Dinas Kehutanan …")
+UNIT_BEFORE = frozenset({"Cabang", "Perwakilan", "Kantor", "Bidang", "Bagian", "Seksi", "Sekretariat", "Unit", "Divisi",
+                         "Biro", "Pengurus", "Pimpinan", "Takmir", "Komite"})
 _ORG_HEAD_RX = "|".join(sorted((re.escape(h).replace(r"\ ", r"\s+") for h in ORG_RULE_HEADS), key=len, reverse=True))
 _ORG_WORD = (r"(?!(?:Nomor|No|Tahun|Pasal|Ayat|Bab)\b)(?:(?:Prof|Dr|dr|drg|Drs|Hj|Ir|KH|[A-Z]{1,2})\.(?=[ \t]+[A-Z])"
              r"|[A-Z][\w'’&-]*(?:\.(?=\w)[\w'’-]+)*|\d{1,4}/[A-Z][\w'’-]*|\d{1,4}\b)")  # "Kodim 0313/Kampar"
@@ -243,6 +248,7 @@ _ORG_WORD = (r"(?!(?:Nomor|No|Tahun|Pasal|Ayat|Bab)\b)(?:(?:Prof|Dr|dr|drg|Drs|H
 _NEW_NAME = "|".join(sorted(ORG_RULE_HEADS | {"Pemerintah", "Kementerian", "Provinsi", "Kabupaten", "Kota",
                                                "Kecamatan"}, key=len, reverse=True))
 _NEW_NAME += r"|Desa(?![ \t]+(?:Kabupaten|Kota|Provinsi)\b)"  # "… Masyarakat dan Desa Kabupaten X" is one name
+_NEW_NAME = _NEW_NAME.replace("|Koperasi|", r"|Koperasi(?![ \t]+(?:UKM|UMKM|Usaha)\b)|")  # "Dinas … dan Koperasi UKM …"
 ORG_RULE = re.compile(
     rf"\b(?P<head>{_ORG_HEAD_RX})(?:[ \t]+{_ORG_WORD}"
     rf"|,?[ \t]+(?:dan|and|&)[ \t]+(?!(?:{_NEW_NAME})\b){_ORG_WORD}|,[ \t]+(?!(?:{_NEW_NAME})\b)(?=[A-Z]){_ORG_WORD}"
@@ -259,7 +265,9 @@ GENERIC_KINDS = frozenset({
     "Koperasi Unit Desa", "Pusat Kesehatan Masyarakat", "Unit Pelaksana Teknis", "Unit Pelaksana Teknis Daerah",
     "Organisasi Perangkat Daerah", "Badan Permusyawaratan Desa", "Kantor Urusan Agama", "Rumah Sakit Umum Daerah",
     "Sekolah Dasar", "Sekolah Menengah Pertama", "Sekolah Menengah Atas", "Sekolah Menengah Kejuruan",
-    "Komite Sekolah", "Perpustakaan Daerah", "Perpustakaan Desa", "Perpustakaan Sekolah",
+    "Komite Sekolah", "Perpustakaan Daerah", "Perpustakaan Desa", "Perpustakaan Sekolah", "Organisasi Masyarakat Sipil",
+    "Organisasi Kemasyarakatan", "Organisasi Kemahasiswaan", "Organisasi Non-Pemerintah", "Organisasi Internasional",
+    "Organisasi Profesi", "Organisasi Keagamaan",
 })
 
 
@@ -279,7 +287,7 @@ def find_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
         prev = before.split()[-1] if before.split() and not before.endswith("\n") else ""
         ahead = before[:len(before) - len(prev)].rstrip(" \t")
         if m.group("head") not in UNIT_HEADS and prev[:1].isupper() and prev[-1:].isalnum() and \
-                ahead[-1:].isalnum() | (ahead[-1:] == ","):
+                ahead[-1:].isalnum() | (ahead[-1:] == ",") and prev not in UNIT_BEFORE:
             continue  # "Amerika Serikat": the head word inside another name (a sentence's first word is fine)
         e = _cut_links(text, s, e, gaz)
         words = text[s:e].split()
@@ -319,7 +327,8 @@ def _cut_links(text: str, s: int, e: int, gaz: Gazetteer | None) -> int:
     return e
 
 
-ENDS_IN_PLACE = re.compile(r"\b(?:Provinsi|Kabupaten|Kota)[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)?$")
+ENDS_IN_PLACE = re.compile(r"\b(?:Provinsi|Kabupaten|Kota|Kecamatan|Desa|Cabang|Perwakilan|Wilayah)"
+                           r"[ \t]+[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)?$")
 
 
 def find_admin_places(text: str, gaz: Gazetteer | None = None) -> list[Match]:
@@ -350,36 +359,59 @@ EN_ORG_LAST = (
     "Center", "Authority", "Service", "Union", "Federation", "Initiative", "Partnership", "Trust", "Corporation",
     "Committee", "Secretariat", "Mission", "Programme", "Bureau", "Office", "Department", "Ministry", "University",
     "College", "Bank", "Company", "Body", "Forces", "Group", "Post", "TV", "Times",  # media: "Pontianak Post"
+    "Ltd", "Limited", "Inc", "Bhd",  # companies: "… Plantations Sdn Bhd"
 )
 # English names of instruments, by their last word: "… Economic Partnership Agreement" is a law, not a body
 EN_LAW_LAST = ("Agreement", "Convention", "Protocol", "Act", "Declaration", "Charter", "Treaty", "Regulation",
                "Directive")
 # "Manajemen Bank Nagari": a capitalised word after "Bank" makes it the head of an Indonesian name
 _EN_LAST = "|".join(w + r"(?![ \t]+[A-Z])" if w == "Bank" else w for w in EN_ORG_LAST)
-_EN_WORD = r"[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*"
-EN_ORG_RULE = re.compile(
-    rf"(?<![\w.&'’-])((?:{_EN_WORD}[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*){{1,6}}(?:" + _EN_LAST + ")"
-    # "… Centre for Law Enforcement Cooperation", "… Alliance for Net Zero"
-    + rf"(?:[ \t]+(?:of|for|on|in)(?:[ \t]+the)?(?:[ \t]+{_EN_WORD})+(?:[ \t]+and(?:[ \t]+{_EN_WORD})+)?)?)\b(?![.-]\w)"
-    rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:{'|'.join(EN_LAW_LAST)})\b)")
+_EN_WORD = r"[A-Z][\w'’&–-]*(?:\.[\w'’&-]+)*"
+_EN_FIRST = rf"(?<![\w.&'’-])((?:{_EN_WORD}[ \t]+(?:(?:of|for|and|on|the)[ \t]+)*){{1,6}}"
+# "… Centre for Law Enforcement Cooperation", "… Alliance for Net Zero"
+_EN_TAIL = rf"(?:[ \t]+(?:of|for|on|in)(?:[ \t]+the)?(?:[ \t]+{_EN_WORD})+(?:[ \t]+and(?:[ \t]+{_EN_WORD})+)?)?"
+EN_ORG_RULE = re.compile(rf"{_EN_FIRST}(?:{_EN_LAST}){_EN_TAIL})\b(?![.-]\w)"
+                         rf"(?![ \t]+(?:{_EN_WORD}[ \t]+)*(?:{'|'.join(EN_LAW_LAST)})\b)")
+# "Indonesia–Australia Comprehensive Economic Partnership Agreement", "Transboundary Haze Pollution Act 2014"
+EN_LAW_RULE = re.compile(rf"{_EN_FIRST}(?:{'|'.join(EN_LAW_LAST)}){_EN_TAIL}(?:[ \t]+(?:19|20)\d\d)?)\b(?![.-]\w)")
+# "Perjanjian Lombok", "Perjanjian Perth 1997": an agreement named by a place (not "Perjanjian Kerja …")
+PLACE_TREATY_RULE = re.compile(r"\bPerjanjian[ \t]+(?P<place>[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)?)"
+                               r"(?:[ \t]+(?:19|20)\d\d)?\b")
 NOT_IN_EN_NAME = frozenset("""
 menurut bagi oleh selain dalam pada untuk dengan melalui bersama sementara namun kemudian hal peran pihak bantuan
 dukungan kerja sama program lembaga organisasi dan atau serta yaitu yakni adapun sedangkan tetapi karena sejak
 hingga sampai dari ke di laporan data hasil temuan penelitian selanjutnya berdasarkan terhadap antara
-berita media situs portal kanal akun sumber misi pasukan kontingen operasi
+berita media situs portal kanal akun sumber misi pasukan kontingen operasi pekerja karyawan staf pegawai
+manajemen perusahaan anggota pengurus sesuai mengacu merujuk sebagai setelah sebelum meskipun walaupun apabila jika
+ketika saat sejalan seiring mengenai tentang kepada
 """.split())
 
 
 def find_en_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
-    """Bodies with an English name ending in a body word: ``Tanoto Foundation``, ``Australian Border Force``."""
+    """Bodies with an English name ending in a body word (``Tanoto Foundation``, ``Australian Border
+    Force``) and instruments ending in an instrument word (``… Economic Partnership Agreement``, a law)."""
+    out = [_org(text, s, e, gaz) for s, e in _en_names(EN_ORG_RULE, text)]
+    for s, e in _en_names(EN_LAW_RULE, text):
+        entry = gaz.lookup(text[s:e]) if gaz is not None else None
+        name = " ".join(text[s:e].split())
+        out.append(Match(s, e, text[s:e], "LAW", entry, entry.canonical if entry else name,
+                         entry.id if entry else f"law:{slug(name)}", source="rule:treaty"))
+    for m in PLACE_TREATY_RULE.finditer(text):
+        place = gaz.lookup_exact(m.group("place")) if gaz is not None else None
+        if place is not None and place.type == "GPE":
+            name = " ".join(m.group().split())
+            out.append(Match(m.start(), m.end(), m.group(), "LAW", None, name, f"law:{slug(name)}", source="rule:treaty"))
+    return out
+
+
+def _en_names(rx: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     out = []
-    for m in EN_ORG_RULE.finditer(text):
+    for m in rx.finditer(text):
         s, e = m.span(1)
         words = text[s:e].split()
         while words and words[0].lower() in NOT_IN_EN_NAME:  # "Menurut Tanoto Foundation"
             s = text.index(words[1], s + len(words[0])) if len(words) > 1 else e
             words = words[1:]
-        if len(words) < 2 or words[0].lower() in ("of", "for", "and", "on"):
-            continue
-        out.append(_org(text, s, e, gaz))
+        if len(words) >= 2 and words[0].lower() not in ("of", "for", "and", "on"):
+            out.append((s, e))
     return out
