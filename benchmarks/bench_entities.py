@@ -49,7 +49,7 @@ EXTRA_SETS = {
     "ent-test": (DATA / "ent_test", "held-out sets C + D ({n} docs; scored once)"),
     "org-test2": (DATA / "org_test2", "ORG-dense held-out set B ({n} docs; scored twice)"),
     "org-test": (DATA / "org_test", "ORG-dense held-out set A ({n} docs; scored three times)"),
-    "ent-dev": (DATA / "ent_dev", "dev sets 4–7 ({n} docs; developed on)"),
+    "ent-dev": (DATA / "ent_dev", "dev sets 4–9 ({n} docs; developed on)"),
     "org-dev": (DATA / "org_dev", "ORG-dense dev sets 1–3 ({n} docs; developed on)"),
 }
 MODES = ("gazetteer", "tagger", "both")
