@@ -1,9 +1,10 @@
 """Acronym definitions made in the document itself.
 
-Three forms:
+Four forms:
 
 - ``Long Form (SHORT)``: ``United Nations Office on Drugs and Crime (UNODC)``,
   ``Kementerian Luar Negeri (Kemenlu)``;
+- ``Long Form Place (SHORT Place)``: ``Balai Pemasyarakatan Kelas II Baubau (Bapas Baubau)``;
 - ``SHORT (Long Form)``: ``ICAT (Inter-Agency Coordination Group against Trafficking in Persons)``;
 - ``Long Form yang selanjutnya disebut/disingkat SHORT``.
 

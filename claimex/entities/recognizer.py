@@ -200,7 +200,7 @@ class EntityRecognizer:
         gazetteer lacks takes the type and identifier of a rule's name ending where it ends ("Agreement
         on Port State Measures (PSMA)": the letters fit "Port State Measures")."""
         overlay = Index()
-        rule_end = {m.end: m for m in ruled}
+        rule_end = {m.end: m for m in sorted(ruled, key=lambda m: m.end - m.start)}  # the longest name ending there
         blocked: set[str] = set()
         tag_at = {(s, e): lab for s, e, lab in tagged}
         for d in p.defs:

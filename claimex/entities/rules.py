@@ -181,7 +181,7 @@ def find_laws(text: str, gaz: Gazetteer | None = None) -> list[Match]:
         entry = gaz.lookup(canonical) if gaz is not None else None
         out.append(Match(s, e, text[s:e], "LAW", entry, entry.canonical if entry else canonical,
                          entry.id if entry else f"law:{slug(canonical)}", source="rule:treaty"))
-    return sorted(out, key=lambda m: m.start)
+    return sorted(out + _named_instruments(text, gaz), key=lambda m: m.start)
 
 
 def extend_law_titles(text: str, matches: list[Match]) -> list[Match]:
@@ -388,19 +388,24 @@ ketika saat sejalan seiring mengenai tentang kepada
 
 
 def find_en_orgs(text: str, gaz: Gazetteer | None = None) -> list[Match]:
-    """Bodies with an English name ending in a body word (``Tanoto Foundation``, ``Australian Border
-    Force``) and instruments ending in an instrument word (``… Economic Partnership Agreement``, a law)."""
-    out = [_org(text, s, e, gaz) for s, e in _en_names(EN_ORG_RULE, text)]
-    for s, e in _en_names(EN_LAW_RULE, text):
-        entry = gaz.lookup(text[s:e]) if gaz is not None else None
-        name = " ".join(text[s:e].split())
-        out.append(Match(s, e, text[s:e], "LAW", entry, entry.canonical if entry else name,
-                         entry.id if entry else f"law:{slug(name)}", source="rule:treaty"))
+    """Bodies with an English name ending in a body word: ``Tanoto Foundation``, ``Australian Border Force``."""
+    return [_org(text, s, e, gaz) for s, e in _en_names(EN_ORG_RULE, text)]
+
+
+def _named_instruments(text: str, gaz: Gazetteer | None) -> list[Match]:
+    """English instruments by their last word (``… Economic Partnership Agreement``) and agreements
+    named by a place (``Perjanjian Perth 1997``)."""
+    spans = _en_names(EN_LAW_RULE, text)
     for m in PLACE_TREATY_RULE.finditer(text):
         place = gaz.lookup_exact(m.group("place")) if gaz is not None else None
         if place is not None and place.type == "GPE":
-            name = " ".join(m.group().split())
-            out.append(Match(m.start(), m.end(), m.group(), "LAW", None, name, f"law:{slug(name)}", source="rule:treaty"))
+            spans.append(m.span())
+    out = []
+    for s, e in spans:
+        name = " ".join(text[s:e].split())
+        entry = gaz.lookup(name) if gaz is not None else None
+        out.append(Match(s, e, text[s:e], "LAW", entry, entry.canonical if entry else name,
+                         entry.id if entry else f"law:{slug(name)}", source="rule:treaty"))
     return out
 
 
