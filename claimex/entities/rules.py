@@ -245,10 +245,10 @@ _ORG_HEAD_RX = "|".join(sorted((re.escape(h).replace(r"\ ", r"\s+") for h in ORG
 _ORG_WORD = (r"(?!(?:Nomor|No|Tahun|Pasal|Ayat|Bab)\b)(?:(?:Prof|Dr|dr|drg|Drs|Hj|Ir|KH|[A-Z]{1,2})\.(?=[ \t]+[A-Z])"
              r"|[A-Z][\w'’&-]*(?:\.(?=\w)[\w'’-]+)*|\d{1,4}/[A-Z][\w'’-]*|\d{1,4}\b)")  # "Kodim 0313/Kampar"
 # a link word joins two parts of one name unless a new name starts after it ("… Sosial dan Dinas Kesehatan")
-_NEW_NAME = "|".join(sorted(ORG_RULE_HEADS | {"Pemerintah", "Kementerian", "Provinsi", "Kabupaten", "Kota",
-                                               "Kecamatan"}, key=len, reverse=True))
+_NEW_NAME = "|".join(sorted(ORG_RULE_HEADS - {"Koperasi"} | {"Pemerintah", "Kementerian", "Provinsi", "Kabupaten",
+                                                                "Kota", "Kecamatan"}, key=len, reverse=True))
 _NEW_NAME += r"|Desa(?![ \t]+(?:Kabupaten|Kota|Provinsi)\b)"  # "… Masyarakat dan Desa Kabupaten X" is one name
-_NEW_NAME = _NEW_NAME.replace("|Koperasi|", r"|Koperasi(?![ \t]+(?:UKM|UMKM|Usaha)\b)|")  # "Dinas … dan Koperasi UKM …"
+_NEW_NAME += r"|Koperasi(?![ \t]+(?:UKM|UMKM|Usaha)\b)"  # "Dinas Tenaga Kerja dan Koperasi UKM …" is one name
 ORG_RULE = re.compile(
     rf"\b(?P<head>{_ORG_HEAD_RX})(?:[ \t]+{_ORG_WORD}"
     rf"|,?[ \t]+(?:dan|and|&)[ \t]+(?!(?:{_NEW_NAME})\b){_ORG_WORD}|,[ \t]+(?!(?:{_NEW_NAME})\b)(?=[A-Z]){_ORG_WORD}"
