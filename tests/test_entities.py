@@ -317,6 +317,17 @@ def test_len_and_lookup():
          "law:indonesia-australia-comprehensive-economic-partnership-agreement"),
         ("IA-CEPA", "LAW", "law:indonesia-australia-comprehensive-economic-partnership-agreement"),
         ("Perjanjian Perth 1997", "LAW", "law:perjanjian-perth-1997")]),
+    ("Data Gerakan Mahasiswa Nasional Indonesia Cabang Sintang dan Pemuda Katolik hadir.",  # a branch closes it
+     [("Gerakan Mahasiswa Nasional Indonesia Cabang Sintang", "ORG", None)]),
+    ("Perpustakaan Nasional Republik Indonesia dan Mal Pelayanan Publik Kota Batam",
+     [("Perpustakaan Nasional Republik Indonesia", "ORG", None), ("Mal Pelayanan Publik Kota Batam", "ORG", None)]),
+    # an acronym takes the longest rule name ending where its long form ends, not the treaty rule's shorter one
+    ("Indonesia meratifikasi ASEAN Agreement on Transboundary Haze Pollution (AATHP); AATHP", [
+        ("Indonesia", "GPE", "gpe:indonesia"),
+        ("ASEAN Agreement on Transboundary Haze Pollution", "LAW", "law:asean-agreement-on-transboundary-haze-pollution"),
+        ("AATHP", "LAW", "law:asean-agreement-on-transboundary-haze-pollution"),
+        ("AATHP", "LAW", "law:asean-agreement-on-transboundary-haze-pollution")]),
+    ("Perjanjian Kerja Waktu Tertentu dan Perjanjian Lombok", [("Perjanjian Lombok", "LAW", "law:perjanjian-lombok")]),
     ("Warga Negara Bagian Rakhine dan Kalurahan Banyusoca", [("Negara Bagian Rakhine", "GPE", "gpe:negara-bagian-rakhine"),
                                                            ("Kalurahan Banyusoca", "GPE", "gpe:kalurahan-banyusoca")]),
     ("Kantor Akuntan Publik Budi Santoso dan Rekan", [("Kantor Akuntan Publik Budi Santoso dan Rekan", "ORG", None)]),
